@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsdown'
+
+export default defineConfig({
+  entry: ['src/index.ts', 'src/cli.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  fixedExtension: true,
+  platform: 'node',
+  target: 'node20.19',
+  sourcemap: true,
+})

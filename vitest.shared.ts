@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config'
+
+/**
+ * Shared Vitest settings. Workspace dependencies resolve to their `src` through the `dcr-logs-source`
+ * export condition, so unit tests never wait for a build; code that Node loads itself (pino workers,
+ * child processes, CLIs) uses `dist`, which turbo builds before `test`.
+ */
+export const sharedConfig = defineConfig({
+  ssr: { resolve: { conditions: ['dcr-logs-source', 'module', 'node', 'development|production'] } },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // two cores: one file at a time per package keeps loopback timing sane under turbo's parallelism
+    fileParallelism: false,
+  },
+})
