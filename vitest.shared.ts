@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config'
  * child processes, CLIs) uses `dist`, which turbo builds before `test`.
  */
 export const sharedConfig = defineConfig({
-  ssr: { resolve: { conditions: ['dcr-logs-source', 'module', 'node', 'development|production'] } },
+  // no 'module' condition: it points some dependencies (@opentelemetry/* 2.x) at ESM builds Node itself rejects
+  ssr: { resolve: { conditions: ['dcr-logs-source', 'node', 'development|production'] } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -1,4 +1,9 @@
 import { mergeConfig } from 'vitest/config'
 import { sharedConfig } from '../vitest.shared.ts'
 
-export default mergeConfig(sharedConfig, {})
+export default mergeConfig(sharedConfig, {
+  test: {
+    // One CA per run, in NODE_EXTRA_CA_CERTS before the workers start, so @azure/identity trusts the emulator.
+    globalSetup: ['./src/vitest-global-setup.ts'],
+  },
+})

@@ -1,1 +1,47 @@
-export {}
+/**
+ * `@dcr-logs/core`: batching, gzip, auth and retry for the Azure Monitor Logs Ingestion API.
+ * Every export is listed by name.
+ */
+
+export type { ClientDeps } from './client.js'
+export { createLogsIngestionClient } from './client.js'
+export type { ColumnMapperOptions, ColumnMapSpec, ColumnSourceSpec, ColumnValueType } from './column-mapper.js'
+export { createColumnMapper } from './column-mapper.js'
+export type { DropDiagnosticEvent, RequestEvent, RetryEvent, TokenEvent, WarningEvent } from './diagnostics.js'
+export { DIAGNOSTIC_CHANNELS } from './diagnostics.js'
+export type { LogsIngestionErrorCode, LogsIngestionErrorInfo } from './errors.js'
+export { isLogsIngestionError, LogsIngestionError } from './errors.js'
+export type { ExceptionColumns } from './exception.js'
+export { exceptionColumns } from './exception.js'
+export type { IngestionTransport, SendOutcome, SendRequest } from './http/transport.js'
+export type { Env, LogsIngestionClientOptions, ResolvedOptions } from './options.js'
+export { AUDIENCES, DEFAULTS, envVarFor, resolveOptions } from './options.js'
+export type { ColumnDefinition, StreamColumnType, TableColumnType } from './schema.js'
+export {
+  DEFAULT_COLUMN_DESCRIPTIONS,
+  DEFAULT_COLUMNS,
+  DEFAULT_STREAM_DECLARATION,
+  DEFAULT_STREAM_NAME,
+  DEFAULT_TABLE_NAME,
+  tableColumnType,
+  tableCreateRequest,
+} from './schema.js'
+export type { SerializeOptions, SerializeResult } from './serialize.js'
+export { serializeRecord } from './serialize.js'
+export { severityNumberFor } from './severity.js'
+export type {
+  AccessToken,
+  AzureCloud,
+  CloseOptions,
+  CredentialConfig,
+  DropEvent,
+  DropReason,
+  FlushOptions,
+  FlushResult,
+  LogColumns,
+  LogsIngestionClient,
+  LogsIngestionStats,
+  OverflowPolicy,
+  TokenCredential,
+  WaitForSpaceOptions,
+} from './types.js'

@@ -1,0 +1,11 @@
+import { mergeConfig } from 'vitest/config'
+import { sharedConfig } from '../../vitest.shared.ts'
+
+export default mergeConfig(sharedConfig, {
+  test: {
+    // verbose: on Node < 22.15 the report then shows why the 3.x suite was skipped
+    reporters: ['verbose'],
+    // one CA per run, trusted through NODE_EXTRA_CA_CERTS before the workers (and @azure/identity) start
+    globalSetup: ['@dcr-logs/test-harness/vitest-global-setup'],
+  },
+})

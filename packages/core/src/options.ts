@@ -1,0 +1,558 @@
+/**
+ * Every option of the client, its default and its environment variable, in one place. This is the only
+ * module that reads the environment (`resolveOptions(user, env)` is given `process.env` by the client).
+ */
+import { LogsIngestionError } from './errors.js'
+import { DEFAULT_STREAM_NAME } from './schema.js'
+import type { AzureCloud, CredentialConfig, DropEvent, OverflowPolicy, TokenCredential } from './types.js'
+
+/** Options of `createLogsIngestionClient()`. Every field is optional where an environment variable or default exists. */
+export interface LogsIngestionClientOptions {
+  /** DCR `logsIngestion` endpoint or DCE endpoint, an https URL. Env `DCR_LOGS_ENDPOINT`. Required. */
+  endpoint?: string
+  /** DCR immutable id, normally `dcr-` + 32 hex characters. Env `DCR_LOGS_RULE_ID`. Required. */
+  ruleId?: string
+  /** DCR input stream, `Custom-…` or `Microsoft-…`. Env `DCR_LOGS_STREAM_NAME`. @defaultValue `DEFAULTS.streamName` */
+  streamName?: string
+  /** Any `TokenCredential`, or a clone-safe credential config. Without one, `AZURE_*` environment variables select one. */
+  credential?: TokenCredential | CredentialConfig
+  /** Token audience such as `https://monitor.azure.us`. Env `DCR_LOGS_AUDIENCE`. Default: from `cloud`. */
+  audience?: string
+  /** Sovereign cloud. Env `DCR_LOGS_CLOUD`. Default: inferred from the endpoint host (`.azure.us`, `.azure.cn`), else public. */
+  cloud?: AzureCloud
+  /** Full token scope, overriding `audience`. Env `DCR_LOGS_SCOPE`. Default `${audience}/.default`. */
+  scope?: string
+  /**
+   * Passed to `@azure/identity` credentials built from a config. Env `DCR_LOGS_DISABLE_INSTANCE_DISCOVERY`.
+   * Default: true when the authority host is a loopback address (a local emulator), else false.
+   */
+  disableInstanceDiscovery?: boolean
+  /** Extra trusted CA certificate(s) in PEM, added to Node's default roots (and `NODE_EXTRA_CA_CERTS`). */
+  ca?: string | Buffer | ReadonlyArray<string | Buffer>
+  /** HTTP(S) proxy URL for CONNECT tunnelling, or `false` for none. Env `DCR_LOGS_PROXY`, then `HTTPS_PROXY` (honouring `NO_PROXY`). */
+  proxy?: string | false
+  /** Allow a plain `http:` endpoint on a loopback host (tests only). Env `DCR_LOGS_ALLOW_INSECURE_HTTP`. @defaultValue `DEFAULTS.allowInsecureHttp` */
+  allowInsecureHttp?: boolean
+  /** Cap of one request body as sent (gzip bytes when compressed). @defaultValue `DEFAULTS.maxRequestBytes` */
+  maxRequestBytes?: number
+  /** Cap of one request's JSON before compression, counting `[`, `,` and `]`. @defaultValue `DEFAULTS.maxUncompressedBytes` */
+  maxUncompressedBytes?: number
+  /** Cap of records in one request. @defaultValue `DEFAULTS.maxRecordsPerRequest` */
+  maxRecordsPerRequest?: number
+  /** Longest a record waits for its batch to fill before the batch is sent anyway. @defaultValue `DEFAULTS.lingerMs` */
+  lingerMs?: number
+  /** Requests in flight at once. @defaultValue `DEFAULTS.concurrency` */
+  concurrency?: number
+  /** Cap of serialised bytes queued and not yet in a request. @defaultValue `DEFAULTS.maxBufferBytes` */
+  maxBufferBytes?: number
+  /** Cap of records queued and not yet in a request. @defaultValue `DEFAULTS.maxBufferRecords` */
+  maxBufferRecords?: number
+  /** What `push()` does when the buffer is full. @defaultValue `DEFAULTS.overflow` */
+  overflow?: OverflowPolicy
+  /** Longest value of one column in UTF-8 bytes; longer ones are cut and end with `truncationMarker`. @defaultValue `DEFAULTS.maxFieldBytes` */
+  maxFieldBytes?: number
+  /** Appended to truncated values. @defaultValue `DEFAULTS.truncationMarker` */
+  truncationMarker?: string
+  /** Request body encoding. @defaultValue `DEFAULTS.compression` */
+  compression?: 'gzip' | 'none'
+  /** zlib level 1–9. @defaultValue `DEFAULTS.compressionLevel` */
+  compressionLevel?: number
+  /** Deadline of one request, from sending to the response's end. @defaultValue `DEFAULTS.requestTimeoutMs` */
+  requestTimeoutMs?: number
+  /** Deadline to open a connection (TCP, proxy CONNECT and TLS). @defaultValue `DEFAULTS.connectTimeoutMs` */
+  connectTimeoutMs?: number
+  /** Total time one batch keeps being retried (429, 5xx, network errors). @defaultValue `DEFAULTS.maxRetryTimeMs` */
+  maxRetryTimeMs?: number
+  /** First backoff delay. @defaultValue `DEFAULTS.initialDelayMs` */
+  initialDelayMs?: number
+  /** Longest backoff delay (a longer `Retry-After` is still honoured within `maxRetryTimeMs`). @defaultValue `DEFAULTS.maxDelayMs` */
+  maxDelayMs?: number
+  /** How long 403 keeps being retried after the first 403 of a streak (role assignments take up to 30 min to apply). @defaultValue `DEFAULTS.forbiddenRetryMs` */
+  forbiddenRetryMs?: number
+  /** Cut batches so they span at most this much `TimeGenerated` (30 min for Auxiliary tables); 0 = off. @defaultValue `DEFAULTS.maxTimeSpanMs` */
+  maxTimeSpanMs?: number
+  /** Requests one batch may use to isolate bad records after a 400. @defaultValue `DEFAULTS.maxBisectRequests` */
+  maxBisectRequests?: number
+  /** Refresh a token this long before it expires. @defaultValue `DEFAULTS.tokenRefreshMarginMs` */
+  tokenRefreshMarginMs?: number
+  /** Default deadline of `close()`. @defaultValue `DEFAULTS.closeTimeoutMs` */
+  closeTimeoutMs?: number
+  /** Receives every record that is not delivered, once, with the reason. Must not throw (errors are ignored). */
+  onDrop?: (event: DropEvent) => void
+  /** Appended to the `User-Agent` header, e.g. `my-app/1.2`. Env `DCR_LOGS_USER_AGENT_SUFFIX`. */
+  userAgentSuffix?: string
+}
+
+/** The defaults, in one place. */
+export const DEFAULTS = Object.freeze({
+  streamName: DEFAULT_STREAM_NAME,
+  allowInsecureHttp: false,
+  /** The service's front door limit on `Content-Length` (1 MiB). */
+  maxRequestBytes: 1_048_576,
+  /** Below the reported 50 MiB decompressed limit, with a margin. */
+  maxUncompressedBytes: 40 * 1024 * 1024,
+  maxRecordsPerRequest: 100_000,
+  lingerMs: 1_000,
+  concurrency: 2,
+  maxBufferBytes: 64 * 1024 * 1024,
+  maxBufferRecords: 200_000,
+  overflow: 'drop-oldest' as OverflowPolicy,
+  /** The service truncates longer fields silently; we cut first so the cut is visible. */
+  maxFieldBytes: 65_536,
+  truncationMarker: '…[truncated]',
+  compression: 'gzip' as 'gzip' | 'none',
+  compressionLevel: 6,
+  requestTimeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
+  maxRetryTimeMs: 300_000,
+  initialDelayMs: 500,
+  maxDelayMs: 30_000,
+  forbiddenRetryMs: 300_000,
+  maxTimeSpanMs: 0,
+  maxBisectRequests: 128,
+  tokenRefreshMarginMs: 300_000,
+  closeTimeoutMs: 10_000,
+})
+
+/** Options after defaults, environment and validation. */
+export interface ResolvedOptions {
+  endpoint: URL
+  ruleId: string
+  streamName: string
+  credential: TokenCredential | CredentialConfig
+  scope: string
+  audience: string
+  cloud: AzureCloud
+  disableInstanceDiscovery: boolean | undefined
+  ca: ReadonlyArray<string | Buffer> | undefined
+  /** `NODE_EXTRA_CA_CERTS`: kept when `ca` is given, because an explicit `ca` would otherwise replace it. */
+  extraCaFile: string | undefined
+  /** Proxy for this endpoint after `NO_PROXY`, or undefined for a direct connection. */
+  proxy: URL | undefined
+  allowInsecureHttp: boolean
+  maxRequestBytes: number
+  maxUncompressedBytes: number
+  maxRecordsPerRequest: number
+  lingerMs: number
+  concurrency: number
+  maxBufferBytes: number
+  maxBufferRecords: number
+  overflow: OverflowPolicy
+  maxFieldBytes: number
+  truncationMarker: string
+  compression: 'gzip' | 'none'
+  compressionLevel: number
+  requestTimeoutMs: number
+  connectTimeoutMs: number
+  maxRetryTimeMs: number
+  initialDelayMs: number
+  maxDelayMs: number
+  forbiddenRetryMs: number
+  maxTimeSpanMs: number
+  maxBisectRequests: number
+  tokenRefreshMarginMs: number
+  closeTimeoutMs: number
+  onDrop: ((event: DropEvent) => void) | undefined
+  userAgentSuffix: string | undefined
+  /** Unusual but accepted values (for example a ruleId not shaped like `dcr-<32 hex>`). */
+  warnings: string[]
+}
+
+/** Environment variables read by `resolveOptions` (besides `DCR_LOGS_<OPTION>`). */
+export type KnownEnvVar =
+  | 'AZURE_TENANT_ID'
+  | 'AZURE_CLIENT_ID'
+  | 'AZURE_CLIENT_SECRET'
+  | 'AZURE_CLIENT_CERTIFICATE_PATH'
+  | 'AZURE_FEDERATED_TOKEN_FILE'
+  | 'AZURE_AUTHORITY_HOST'
+  | 'DCR_LOGS_PROXY'
+  | 'HTTPS_PROXY'
+  | 'https_proxy'
+  | 'NO_PROXY'
+  | 'no_proxy'
+  | 'NODE_EXTRA_CA_CERTS'
+
+export type Env = Readonly<Partial<Record<KnownEnvVar, string>>> & Readonly<Record<string, string | undefined>>
+
+/** Audience per cloud (`KnownMonitorAudience` of the Azure SDK). */
+export const AUDIENCES: Readonly<Record<AzureCloud, string>> = Object.freeze({
+  public: 'https://monitor.azure.com',
+  usgov: 'https://monitor.azure.us',
+  china: 'https://monitor.azure.cn',
+})
+
+const MAX_MS = 24 * 3600_000
+type NumericOption =
+  | 'maxRequestBytes'
+  | 'maxUncompressedBytes'
+  | 'maxRecordsPerRequest'
+  | 'lingerMs'
+  | 'concurrency'
+  | 'maxBufferBytes'
+  | 'maxBufferRecords'
+  | 'maxFieldBytes'
+  | 'compressionLevel'
+  | 'requestTimeoutMs'
+  | 'connectTimeoutMs'
+  | 'maxRetryTimeMs'
+  | 'initialDelayMs'
+  | 'maxDelayMs'
+  | 'forbiddenRetryMs'
+  | 'maxTimeSpanMs'
+  | 'maxBisectRequests'
+  | 'tokenRefreshMarginMs'
+  | 'closeTimeoutMs'
+
+/** Numeric options with their valid range (inclusive). */
+export const NUMERIC_OPTIONS: ReadonlyArray<readonly [NumericOption, number, number]> = [
+  ['maxRequestBytes', 1024, 1_048_576 * 64],
+  ['maxUncompressedBytes', 1024, 1024 * 1024 * 1024],
+  ['maxRecordsPerRequest', 1, 10_000_000],
+  ['lingerMs', 0, MAX_MS],
+  ['concurrency', 1, 64],
+  ['maxBufferBytes', 1024, Number.MAX_SAFE_INTEGER],
+  ['maxBufferRecords', 1, Number.MAX_SAFE_INTEGER],
+  ['maxFieldBytes', 64, 1024 * 1024 * 1024],
+  ['compressionLevel', 1, 9],
+  ['requestTimeoutMs', 1, MAX_MS],
+  ['connectTimeoutMs', 1, MAX_MS],
+  ['maxRetryTimeMs', 0, 7 * MAX_MS],
+  ['initialDelayMs', 0, MAX_MS],
+  ['maxDelayMs', 0, MAX_MS],
+  ['forbiddenRetryMs', 0, 7 * MAX_MS],
+  ['maxTimeSpanMs', 0, 365 * MAX_MS],
+  ['maxBisectRequests', 0, 1_000_000],
+  ['tokenRefreshMarginMs', 0, MAX_MS],
+  ['closeTimeoutMs', 0, MAX_MS],
+]
+
+/** `lingerMs` → `DCR_LOGS_LINGER_MS`. */
+export const envVarFor = (option: string): string =>
+  `DCR_LOGS_${option.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
+
+const invalid = (option: string, got: unknown, expected: string): LogsIngestionError =>
+  new LogsIngestionError('INVALID_OPTIONS', `Invalid option "${option}": expected ${expected} (got ${show(got)}).`)
+
+const show = (value: unknown): string => {
+  if (typeof value === 'string') return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)
+  if (typeof value === 'function') return 'a function'
+  if (value === null || typeof value !== 'object') return String(value)
+  try {
+    return JSON.stringify(redact(value))
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+const SECRET_KEYS = new Set(['clientSecret', 'certificate', 'token', 'password'])
+
+/** A copy with secret fields replaced, for error messages and diagnostics. */
+export const redact = (value: object): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.has(k) && v !== undefined ? '<redacted>' : v
+  return out
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|\[?::ffff:127(?:\.\d{1,3}){3}\]?)$/i
+
+/** True for localhost, 127.0.0.0/8 and ::1. */
+export const isLoopbackHost = (hostname: string): boolean => LOOPBACK.test(hostname)
+
+/** The cloud an ingestion endpoint belongs to, from its host name. */
+export const cloudForEndpoint = (hostname: string): AzureCloud => {
+  const host = hostname.toLowerCase()
+  if (host.endsWith('.azure.us')) return 'usgov'
+  if (host.endsWith('.azure.cn')) return 'china'
+  return 'public'
+}
+
+const parseBool = (option: string, value: string): boolean => {
+  if (/^(1|true|yes|on)$/i.test(value)) return true
+  if (/^(0|false|no|off)$/i.test(value)) return false
+  throw invalid(option, value, 'true or false')
+}
+
+const CREDENTIAL_TYPES = new Set([
+  'clientSecret',
+  'clientCertificate',
+  'managedIdentity',
+  'workloadIdentity',
+  'azureCli',
+  'environment',
+  'default',
+])
+
+const REQUIRED_CREDENTIAL_FIELDS: Record<string, readonly string[]> = {
+  clientSecret: ['tenantId', 'clientId', 'clientSecret'],
+  clientCertificate: ['tenantId', 'clientId'],
+}
+
+const validateCredential = (credential: unknown): TokenCredential | CredentialConfig => {
+  const expected =
+    'a TokenCredential (an object with getToken()) or a config such as { type: "clientSecret", tenantId, clientId, clientSecret }'
+  if (credential === null || typeof credential !== 'object') throw invalid('credential', credential, expected)
+  if (typeof (credential as TokenCredential).getToken === 'function') return credential as TokenCredential
+  const type = (credential as { type?: unknown }).type
+  if (typeof type !== 'string' || !CREDENTIAL_TYPES.has(type)) {
+    throw invalid('credential', credential, `${expected}; type is one of ${[...CREDENTIAL_TYPES].join(', ')}`)
+  }
+  for (const field of REQUIRED_CREDENTIAL_FIELDS[type] ?? []) {
+    const v = (credential as Record<string, unknown>)[field]
+    if (typeof v !== 'string' || v === '')
+      throw invalid('credential', credential, `a non-empty "${field}" for type "${type}"`)
+  }
+  if (type === 'clientCertificate') {
+    const c = credential as { certificatePath?: unknown; certificate?: unknown }
+    if (typeof c.certificatePath !== 'string' && typeof c.certificate !== 'string') {
+      throw invalid('credential', credential, '"certificatePath" or "certificate" (PEM) for type "clientCertificate"')
+    }
+  }
+  return credential as CredentialConfig
+}
+
+/** Picks a credential from `AZURE_*` variables the way `EnvironmentCredential`/`DefaultAzureCredential` do. */
+export const credentialFromEnv = (env: Env): CredentialConfig => {
+  const tenantId = env.AZURE_TENANT_ID
+  const clientId = env.AZURE_CLIENT_ID
+  const authorityHost = env.AZURE_AUTHORITY_HOST
+  const withAuthority = authorityHost ? { authorityHost } : {}
+  if (tenantId && clientId && env.AZURE_CLIENT_SECRET) {
+    return { type: 'clientSecret', tenantId, clientId, clientSecret: env.AZURE_CLIENT_SECRET, ...withAuthority }
+  }
+  if (tenantId && clientId && env.AZURE_CLIENT_CERTIFICATE_PATH) {
+    return {
+      type: 'clientCertificate',
+      tenantId,
+      clientId,
+      certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
+      ...withAuthority,
+    }
+  }
+  if (env.AZURE_FEDERATED_TOKEN_FILE) {
+    return {
+      type: 'workloadIdentity',
+      ...(tenantId ? { tenantId } : {}),
+      ...(clientId ? { clientId } : {}),
+      tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE,
+      ...withAuthority,
+    }
+  }
+  return {
+    type: 'default',
+    ...(clientId ? { managedIdentityClientId: clientId } : {}),
+    ...(tenantId ? { tenantId } : {}),
+  }
+}
+
+/** Whether `NO_PROXY` (comma/space separated hosts, `.suffix`, `*`, optional `:port`) exempts this URL. */
+export const isNoProxy = (url: URL, noProxy: string | undefined): boolean => {
+  if (!noProxy) return false
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '')
+  const port = url.port || (url.protocol === 'http:' ? '80' : '443')
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    const entry = raw.trim().toLowerCase()
+    if (entry === '') continue
+    if (entry === '*') return true
+    const m = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\]$/g, ''))
+    const h = (m?.[1] ?? entry).replace(/^\*?\./, '.')
+    if (m?.[2] !== undefined && m[2] !== port) continue
+    if (h.startsWith('.') ? host.endsWith(h) || host === h.slice(1) : host === h || host.endsWith(`.${h}`)) return true
+  }
+  return false
+}
+
+const pick = <K extends keyof LogsIngestionClientOptions>(user: LogsIngestionClientOptions, env: Env, key: K) =>
+  user[key] !== undefined
+    ? { value: user[key] as unknown, from: 'option' }
+    : { value: env[envVarFor(key)], from: 'env' }
+
+/**
+ * Merges user options, environment variables and `DEFAULTS`, validates them and computes derived values
+ * (scope, proxy). Throws `LogsIngestionError` `INVALID_OPTIONS` naming the option, the value (secrets
+ * redacted) and what a valid one looks like.
+ */
+export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env = {}): ResolvedOptions => {
+  if (user === null || typeof user !== 'object') throw invalid('options', user, 'an options object')
+  const warnings: string[] = []
+
+  const bool = (key: 'allowInsecureHttp' | 'disableInstanceDiscovery'): boolean | undefined => {
+    const { value } = pick(user, env, key)
+    if (value === undefined || value === '') return undefined
+    if (typeof value === 'boolean') return value
+    if (typeof value === 'string') return parseBool(key, value)
+    throw invalid(key, value, 'true or false')
+  }
+  const allowInsecureHttp = bool('allowInsecureHttp') ?? DEFAULTS.allowInsecureHttp
+
+  // endpoint
+  const endpointRaw = pick(user, env, 'endpoint').value
+  const endpointHelp =
+    'the https URL of the DCR logsIngestion endpoint or of a DCE, e.g. "https://my-dcr-a1b2.eastus-1.ingest.monitor.azure.com" (option "endpoint" or env DCR_LOGS_ENDPOINT)'
+  if (typeof endpointRaw !== 'string' || endpointRaw.trim() === '') throw invalid('endpoint', endpointRaw, endpointHelp)
+  let endpoint: URL
+  try {
+    endpoint = new URL(endpointRaw.trim())
+  } catch {
+    throw invalid('endpoint', endpointRaw, endpointHelp)
+  }
+  if (endpoint.protocol === 'http:') {
+    if (!allowInsecureHttp || !isLoopbackHost(endpoint.hostname)) {
+      throw invalid(
+        'endpoint',
+        endpointRaw,
+        `${endpointHelp}; plain http is only allowed with allowInsecureHttp: true and a loopback host`,
+      )
+    }
+  } else if (endpoint.protocol !== 'https:') {
+    throw invalid('endpoint', endpointRaw, endpointHelp)
+  }
+  if (endpoint.search !== '' || endpoint.hash !== '' || endpoint.username !== '' || endpoint.password !== '') {
+    throw invalid('endpoint', endpointRaw, `${endpointHelp}, without query, fragment or credentials`)
+  }
+  endpoint.pathname = endpoint.pathname.replace(/\/+$/, '')
+
+  // ruleId
+  const ruleId = pick(user, env, 'ruleId').value
+  if (typeof ruleId !== 'string' || ruleId.trim() === '' || /[\s/?#]/.test(ruleId.trim())) {
+    throw invalid(
+      'ruleId',
+      ruleId,
+      'the DCR immutable id, "dcr-" + 32 hex characters, e.g. "dcr-00000000000000000000000000000000" (option "ruleId" or env DCR_LOGS_RULE_ID)',
+    )
+  }
+  if (!/^dcr-[0-9a-f]{32}$/i.test(ruleId.trim())) {
+    warnings.push(
+      `ruleId ${show(ruleId)} is not shaped like "dcr-" + 32 hex characters; using it anyway (the format is not formally specified)`,
+    )
+  }
+
+  // streamName
+  const streamName = pick(user, env, 'streamName').value ?? DEFAULTS.streamName
+  if (typeof streamName !== 'string' || !/^(Custom|Microsoft)-[A-Za-z0-9_-]+$/.test(streamName)) {
+    throw invalid(
+      'streamName',
+      streamName,
+      'a DCR input stream name starting with "Custom-" or "Microsoft-", e.g. "Custom-AppLogs"',
+    )
+  }
+
+  // audience and scope
+  const cloudRaw = pick(user, env, 'cloud').value
+  if (cloudRaw !== undefined && cloudRaw !== '' && !(typeof cloudRaw === 'string' && cloudRaw in AUDIENCES)) {
+    throw invalid('cloud', cloudRaw, '"public", "usgov" or "china"')
+  }
+  const cloud = (cloudRaw || cloudForEndpoint(endpoint.hostname)) as AzureCloud
+  const audienceRaw = pick(user, env, 'audience').value
+  if (
+    audienceRaw !== undefined &&
+    audienceRaw !== '' &&
+    (typeof audienceRaw !== 'string' || !/^https:\/\/[^/]+\/?$/.test(audienceRaw))
+  ) {
+    throw invalid(
+      'audience',
+      audienceRaw,
+      'an https origin such as "https://monitor.azure.us" (without "/.default"; use "scope" for a full scope)',
+    )
+  }
+  const audience = ((audienceRaw as string | undefined) || AUDIENCES[cloud]).replace(/\/$/, '')
+  const scopeRaw = pick(user, env, 'scope').value
+  if (scopeRaw !== undefined && scopeRaw !== '' && (typeof scopeRaw !== 'string' || !scopeRaw.endsWith('/.default'))) {
+    throw invalid('scope', scopeRaw, 'a scope ending in "/.default", e.g. "https://monitor.azure.com/.default"')
+  }
+  const scope = (scopeRaw as string | undefined) || `${audience}/.default`
+
+  // credential
+  const credential = user.credential !== undefined ? validateCredential(user.credential) : credentialFromEnv(env)
+  const disableInstanceDiscovery = bool('disableInstanceDiscovery')
+
+  // numbers
+  const numbers = {} as Record<NumericOption, number>
+  for (const [key, min, max] of NUMERIC_OPTIONS) {
+    const { value, from } = pick(user, env, key)
+    const n =
+      value === undefined || value === ''
+        ? DEFAULTS[key]
+        : typeof value === 'string' && from === 'env'
+          ? Number(value)
+          : value
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+      const name = from === 'env' ? `${key}" (env ${envVarFor(key)}` : key
+      throw invalid(from === 'env' ? `${name})` : name, value, `an integer from ${min} to ${max}`)
+    }
+    numbers[key] = n
+  }
+  const overflow = pick(user, env, 'overflow').value ?? DEFAULTS.overflow
+  if (overflow !== 'drop-oldest' && overflow !== 'drop-newest' && overflow !== 'wait') {
+    throw invalid('overflow', overflow, '"drop-oldest", "drop-newest" or "wait"')
+  }
+  const compression = pick(user, env, 'compression').value ?? DEFAULTS.compression
+  if (compression !== 'gzip' && compression !== 'none') throw invalid('compression', compression, '"gzip" or "none"')
+  const truncationMarker = pick(user, env, 'truncationMarker').value ?? DEFAULTS.truncationMarker
+  if (typeof truncationMarker !== 'string' || Buffer.byteLength(truncationMarker) > numbers.maxFieldBytes / 2) {
+    throw invalid('truncationMarker', truncationMarker, 'a string shorter than half of maxFieldBytes')
+  }
+  const userAgentSuffix = pick(user, env, 'userAgentSuffix').value
+  if (userAgentSuffix !== undefined && (typeof userAgentSuffix !== 'string' || /[\r\n]/.test(userAgentSuffix))) {
+    throw invalid('userAgentSuffix', userAgentSuffix, 'a single-line string such as "my-app/1.2"')
+  }
+  if (user.onDrop !== undefined && typeof user.onDrop !== 'function')
+    throw invalid('onDrop', user.onDrop, 'a function (event) => void')
+
+  // ca
+  let ca: ReadonlyArray<string | Buffer> | undefined
+  if (user.ca !== undefined) {
+    const list = Array.isArray(user.ca) ? user.ca : [user.ca]
+    for (const c of list) {
+      if (!(typeof c === 'string' || Buffer.isBuffer(c)) || !String(c).includes('-----BEGIN CERTIFICATE-----')) {
+        throw invalid(
+          'ca',
+          typeof c === 'string' ? `${c.slice(0, 40)}…` : c,
+          'PEM certificate text (-----BEGIN CERTIFICATE-----), or an array of them',
+        )
+      }
+    }
+    ca = list as ReadonlyArray<string | Buffer>
+  }
+
+  // proxy
+  let proxy: URL | undefined
+  const proxyRaw =
+    user.proxy !== undefined ? user.proxy : env.DCR_LOGS_PROXY || env.HTTPS_PROXY || env.https_proxy || undefined
+  if (proxyRaw !== undefined && proxyRaw !== false && proxyRaw !== '') {
+    const help = 'an http(s) proxy URL such as "http://proxy.internal:3128", or false'
+    if (typeof proxyRaw !== 'string') throw invalid('proxy', proxyRaw, help)
+    // proxy URLs may carry user:password
+    const shown = proxyRaw.replace(/\/\/[^@/]*@/, '//<redacted>@')
+    try {
+      proxy = new URL(proxyRaw.includes('://') ? proxyRaw : `http://${proxyRaw}`)
+    } catch {
+      throw invalid('proxy', shown, help)
+    }
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') throw invalid('proxy', shown, help)
+    // an explicit option is used as given; environment proxies honour NO_PROXY
+    if (user.proxy === undefined && isNoProxy(endpoint, env.NO_PROXY ?? env.no_proxy)) proxy = undefined
+  }
+
+  return {
+    endpoint,
+    ruleId: ruleId.trim(),
+    streamName,
+    credential,
+    scope,
+    audience,
+    cloud,
+    disableInstanceDiscovery,
+    ca,
+    extraCaFile: env.NODE_EXTRA_CA_CERTS || undefined,
+    proxy,
+    allowInsecureHttp,
+    ...numbers,
+    overflow,
+    compression,
+    truncationMarker,
+    onDrop: user.onDrop,
+    userAgentSuffix: userAgentSuffix as string | undefined,
+    warnings,
+  }
+}

@@ -1,0 +1,329 @@
+import { gunzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import {
+  createLogsIngestionClient,
+  type DropEvent,
+  type IngestionTransport,
+  type SendOutcome,
+  type SendRequest,
+} from '../src/index.ts'
+
+type Rec = { Body?: unknown; [column: string]: unknown }
+
+/** A transport whose answers a test scripts; records what was sent. */
+const scripted = (answer: (records: Rec[], req: SendRequest, n: number) => SendOutcome | Promise<SendOutcome>) => {
+  const sent: { records: Rec[]; req: SendRequest; bytes: number }[] = []
+  let closed = false
+  const transport: IngestionTransport = {
+    async send(req) {
+      const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(req.body) : req.body
+      const records = JSON.parse(raw.toString('utf8')) as Rec[]
+      sent.push({ records, req, bytes: req.body.length })
+      return answer(records, req, sent.length)
+    },
+    close() {
+      closed = true
+    },
+  }
+  return { transport, sent, isClosed: () => closed }
+}
+
+const ok: SendOutcome = { kind: 'response', status: 204, headers: {}, body: '' }
+const status = (s: number, headers: Record<string, string> = {}, body = ''): SendOutcome => ({
+  kind: 'response',
+  status: s,
+  headers,
+  body,
+})
+
+const setup = (answer: Parameters<typeof scripted>[0], options: Record<string, unknown> = {}) => {
+  const t = scripted(answer)
+  const drops: DropEvent[] = []
+  const sleeps: number[] = []
+  let tokens = 0
+  const client = createLogsIngestionClient(
+    {
+      endpoint: 'https://my-dcr-a1b2.eastus-1.ingest.monitor.azure.com',
+      ruleId: 'dcr-00000000000000000000000000000000',
+      credential: { getToken: async () => ({ token: `tok${++tokens}`, expiresOnTimestamp: Date.now() + 3600_000 }) },
+      lingerMs: 10,
+      onDrop: (e) => drops.push(e),
+      ...options,
+    },
+    {
+      env: {},
+      transport: t.transport,
+      sleep: async (ms) => {
+        sleeps.push(ms)
+      },
+    },
+  )
+  return { client, drops, sleeps, ...t, tokens: () => tokens }
+}
+
+const records = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ Body: `message ${from + i}`, SeverityNumber: 9 }))
+
+describe('LogsIngestionClient', () => {
+  it('delivers pushed records on flush with the right URL, headers and one request id per batch', async () => {
+    const { client, sent } = setup(() => ok)
+    for (const r of records(100)) expect(client.push(r)).toBe(true)
+    expect(await client.flush()).toEqual({ settled: true, pending: 0 })
+    expect(sent.flatMap((s) => s.records.map((r) => r.Body))).toEqual(records(100).map((r) => r.Body))
+    const h = sent[0]!.req.headers
+    expect(h['authorization']).toBe('Bearer tok1')
+    expect(h['content-encoding']).toBe('gzip')
+    expect(h['content-type']).toBe('application/json')
+    expect(h['x-ms-client-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(h['user-agent']).toMatch(/^dcr-logs-core\/\S+ Node\.js\/\S+ \(/)
+    const stats = client.stats()
+    expect(stats.records).toMatchObject({ accepted: 100, delivered: 100, dropped: 0, queued: 0, inFlight: 0 })
+    expect(stats.requests.byStatus['204']).toBe(sent.length)
+    await client.close()
+  })
+
+  it('sends on linger without flush', async () => {
+    const { client, sent } = setup(() => ok, { lingerMs: 5 })
+    client.push({ Body: 'x' })
+    await expect.poll(() => sent.length, { timeout: 5000 }).toBe(1)
+    await client.close()
+  })
+
+  it('waits Retry-After on 429 and keeps the request id across retries, then delivers', async () => {
+    const { client, sent, sleeps } = setup((_r, _q, n) => (n <= 2 ? status(429, { 'retry-after': '3' }) : ok))
+    client.push({ Body: 'a' })
+    await client.flush()
+    expect(sleeps).toEqual([3000, 3000])
+    expect(new Set(sent.map((s) => s.req.headers['x-ms-client-request-id'])).size).toBe(1)
+    expect(client.stats().records).toMatchObject({ delivered: 1, retried: 2 })
+    await client.close()
+  })
+
+  it('refreshes the token once on 401 and retries', async () => {
+    const { client, sent, tokens } = setup((_r, req) =>
+      req.headers['authorization'] === 'Bearer tok1' ? status(401) : ok,
+    )
+    client.push({ Body: 'a' })
+    await client.flush()
+    expect(sent.map((s) => s.req.headers['authorization'])).toEqual(['Bearer tok1', 'Bearer tok2'])
+    expect(tokens()).toBe(2)
+    expect(client.stats().records.delivered).toBe(1)
+    await client.close()
+  })
+
+  it('reports 401 after a refresh as unauthorized with status and request id', async () => {
+    const { client, drops } = setup(() => status(401))
+    client.push({ Body: 'a' })
+    await client.flush()
+    expect(drops).toHaveLength(1)
+    expect(drops[0]).toMatchObject({ reason: 'unauthorized', status: 401, retriable: false, records: ['{"Body":"a"}'] })
+    expect(drops[0]!.clientRequestId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(drops[0]!.error.message).toMatch(/401 after 2 attempt/)
+    await client.close()
+  })
+
+  it('splits on 413 until the halves are accepted', async () => {
+    const { client, sent, drops } = setup((r) =>
+      r.length > 25 ? status(413, { 'x-ms-error-code': 'ContentLengthLimitExceeded' }) : ok,
+    )
+    for (const r of records(100)) client.push(r)
+    await client.flush()
+    expect(drops).toEqual([])
+    const delivered = sent.filter((s) => s.records.length <= 25).flatMap((s) => s.records.map((r) => r.Body))
+    expect(delivered).toEqual(records(100).map((r) => r.Body))
+    await client.close()
+  })
+
+  it('isolates bad records on 400 by bisection; good records land', async () => {
+    const bad = new Set(['message 17', 'message 63'])
+    const { client, sent, drops } = setup((r) =>
+      r.some((x) => bad.has(x.Body as string))
+        ? status(400, {}, '{"error":{"code":"InvalidPayload","message":"bad record"}}')
+        : ok,
+    )
+    for (const r of records(100)) client.push(r)
+    await client.flush()
+    expect(drops.map((d) => d.reason)).toEqual(['rejected', 'rejected'])
+    expect(drops.flatMap((d) => d.records.map((j) => JSON.parse(j).Body))).toEqual(['message 17', 'message 63'])
+    expect(drops[0]).toMatchObject({ status: 400, errorCode: 'InvalidPayload' })
+    expect(drops[0]!.error.message).toContain('bad record')
+    expect(client.stats().records).toMatchObject({ delivered: 98, dropped: 2 })
+    expect(sent.filter((s) => s.records.length > 0).length).toBeLessThan(40)
+    await client.close()
+  })
+
+  it('drops 404 at once, loudly, with the Azure error code', async () => {
+    const { client, drops, sent } = setup(() =>
+      status(
+        404,
+        {},
+        '{"error":{"code":"NotFound","message":"Data collection rule with immutable Id \'dcr-0\' not found."}}',
+      ),
+    )
+    for (const r of records(3)) client.push(r)
+    await client.flush()
+    expect(sent).toHaveLength(1)
+    expect(drops).toHaveLength(1)
+    expect(drops[0]).toMatchObject({ reason: 'not-found', status: 404, errorCode: 'NotFound', retriable: false })
+    expect(drops[0]!.records).toHaveLength(3)
+    expect(client.stats().lastError).toMatchObject({ status: 404, code: 'NOT_FOUND' })
+    await client.close()
+  })
+
+  it('retries 403 within forbiddenRetryMs, then drops it as forbidden', async () => {
+    let now = 0
+    const t = scripted(() => status(403, { 'x-ms-error-code': 'OperationFailed' }))
+    const drops: DropEvent[] = []
+    const client = createLogsIngestionClient(
+      {
+        endpoint: 'https://x.eastus-1.ingest.monitor.azure.com',
+        ruleId: 'dcr-00000000000000000000000000000000',
+        credential: { getToken: async () => ({ token: 't', expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) },
+        forbiddenRetryMs: 10_000,
+        onDrop: (e) => drops.push(e),
+      },
+      {
+        env: {},
+        transport: t.transport,
+        now: () => now,
+        sleep: async (ms) => {
+          now += ms
+        },
+      },
+    )
+    client.push({ Body: 'a' })
+    await client.flush()
+    expect(t.sent.length).toBeGreaterThan(2)
+    expect(now).toBeGreaterThanOrEqual(10_000)
+    expect(drops[0]).toMatchObject({ reason: 'forbidden', status: 403, errorCode: 'OperationFailed' })
+    expect(drops[0]!.error.message).toMatch(/Monitoring Metrics Publisher/)
+    await client.close()
+  })
+
+  it('gives up retriable failures at maxRetryTimeMs with reason retries-exhausted', async () => {
+    let now = 0
+    const t = scripted(() => ({ kind: 'network', code: 'ECONNRESET', message: 'socket hang up' }))
+    const drops: DropEvent[] = []
+    const client = createLogsIngestionClient(
+      {
+        endpoint: 'https://x.eastus-1.ingest.monitor.azure.com',
+        ruleId: 'dcr-00000000000000000000000000000000',
+        credential: { getToken: async () => ({ token: 't', expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) },
+        maxRetryTimeMs: 5_000,
+        onDrop: (e) => drops.push(e),
+      },
+      {
+        env: {},
+        transport: t.transport,
+        now: () => now,
+        sleep: async (ms) => {
+          now += ms
+        },
+        random: () => 0.5,
+      },
+    )
+    client.push({ Body: 'a' })
+    await client.flush()
+    expect(drops[0]).toMatchObject({ reason: 'retries-exhausted', errorCode: 'ECONNRESET', retriable: true })
+    expect(t.sent.length).toBeGreaterThan(3)
+    expect(client.stats().requests.byStatus['ECONNRESET']).toBe(t.sent.length)
+    await client.close()
+  })
+
+  it('reports invalid records and records too large, and accepts the rest', async () => {
+    const { client, drops, sent } = setup(() => ok, { maxUncompressedBytes: 2048 })
+    expect(client.push('not a record' as never)).toBe(false)
+    expect(client.push({ Body: 'x'.repeat(5000) })).toBe(false)
+    expect(client.push({ Body: 'fine' })).toBe(true)
+    await client.flush()
+    expect(drops.map((d) => d.reason)).toEqual(['invalid-record', 'record-too-large'])
+    expect(drops[0]!.records).toEqual(['"not a record"'])
+    expect(sent.flatMap((s) => s.records)).toEqual([{ Body: 'fine' }])
+    await client.close()
+  })
+
+  it('drop-oldest evicts the oldest queued records and reports them once', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const { client, drops, sent } = setup(
+      async () => {
+        await gate
+        return ok
+      },
+      { maxBufferRecords: 10, overflow: 'drop-oldest' },
+    )
+    for (const r of records(25)) client.push(r)
+    await new Promise((r) => setImmediate(r))
+    release()
+    await client.flush()
+    const dropped = drops.flatMap((d) => d.records.map((j) => JSON.parse(j).Body as string))
+    const delivered = sent.flatMap((s) => s.records.map((r) => r.Body as string))
+    expect(drops.every((d) => d.reason === 'buffer-full')).toBe(true)
+    expect(dropped).toEqual(records(15).map((r) => r.Body))
+    expect([...dropped, ...delivered].sort()).toEqual(
+      records(25)
+        .map((r) => r.Body)
+        .sort(),
+    )
+    expect(client.stats().droppedByReason['buffer-full']).toBe(15)
+    await client.close()
+  })
+
+  it("overflow 'wait' refuses records when full; waitForSpace resolves once a batch leaves the buffer", async () => {
+    const { client, drops } = setup(() => ok, { maxBufferRecords: 5, overflow: 'wait', lingerMs: 60_000 })
+    for (const r of records(5)) expect(client.push(r)).toBe(true)
+    expect(client.push({ Body: 'one too many' })).toBe(false)
+    // nothing is due before the linger: the buffer stays full
+    expect(await client.waitForSpace({ timeoutMs: 20 })).toBe(false)
+    const space = client.waitForSpace({ timeoutMs: 5000 })
+    const flushed = client.flush()
+    expect(await space).toBe(true)
+    await flushed
+    expect(drops.flatMap((d) => d.records)).toEqual(['{"Body":"one too many"}'])
+    expect(drops[0]).toMatchObject({ reason: 'buffer-full' })
+    await client.close()
+  })
+
+  it('flush honours its deadline; close drops what is left as shutdown-timeout, is idempotent and closes the transport', async () => {
+    const { client, drops, isClosed } = setup(() => new Promise<SendOutcome>(() => {}))
+    for (const r of records(3)) client.push(r)
+    const flushed = await client.flush({ timeoutMs: 50 })
+    expect(flushed).toEqual({ settled: false, pending: 3 })
+    const a = client.close({ timeoutMs: 50 })
+    const b = client.close()
+    expect(a).toBe(b)
+    expect(client.closed).toBe(true)
+    // the hanging request never resolves: close still returns once it aborts
+    const result = await Promise.race([a, new Promise((r) => setTimeout(() => r('hung'), 3000))])
+    expect(result).not.toBe('hung')
+    expect(isClosed()).toBe(true)
+    expect(drops.flatMap((d) => d.records)).toHaveLength(3)
+    expect(client.push({ Body: 'late' })).toBe(false)
+    expect(drops.at(-1)).toMatchObject({ reason: 'closed', records: ['{"Body":"late"}'] })
+    expect(client.stats().records.accepted).toBe(3)
+  })
+
+  it('cuts batches so none spans more than maxTimeSpanMs of TimeGenerated', async () => {
+    const { client, sent } = setup(() => ok, { maxTimeSpanMs: 30 * 60_000 })
+    const start = Date.parse('2026-01-01T00:00:00Z')
+    for (let i = 0; i < 120; i++) client.push({ TimeGenerated: new Date(start + i * 60_000), Body: `m${i}` })
+    await client.flush()
+    expect(sent.length).toBeGreaterThanOrEqual(4)
+    for (const s of sent) {
+      const times = s.records.map((r) => Date.parse(r['TimeGenerated'] as string))
+      expect(Math.max(...times) - Math.min(...times)).toBeLessThanOrEqual(30 * 60_000)
+    }
+    expect(sent.reduce((n, s) => n + s.records.length, 0)).toBe(120)
+    await client.close()
+  })
+
+  it('never throws from push, even when onDrop throws', async () => {
+    const { client } = setup(() => ok, {
+      onDrop: () => {
+        throw new Error('user bug')
+      },
+    })
+    expect(() => client.push(null as never)).not.toThrow()
+    await client.close()
+  })
+})

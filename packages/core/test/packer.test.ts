@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto'
+import { gunzipSync } from 'node:zlib'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { Entry } from '../src/buffer.ts'
+import { type PackLimits, packEntries } from '../src/packer.ts'
+
+const toEntries = (jsons: readonly string[]): Entry[] =>
+  jsons.map((json, i) => ({ json, bytes: Buffer.byteLength(json), seq: i + 1 }))
+
+const limits = (over: Partial<PackLimits> = {}): PackLimits => ({
+  maxRequestBytes: 1_048_576,
+  maxUncompressedBytes: 40 * 1024 * 1024,
+  maxRecordsPerRequest: 1_000_000,
+  maxTimeSpanMs: 0,
+  compression: 'gzip',
+  compressionLevel: 6,
+  ...over,
+})
+
+/** A realistic log line: repetitive keys, varying ids, numbers and text. */
+const logLine = (i: number, rnd: () => number): string =>
+  JSON.stringify({
+    TimeGenerated: new Date(1_700_000_000_000 + i * 7).toISOString(),
+    SeverityText: ['info', 'warn', 'error', 'debug'][i % 4],
+    SeverityNumber: [9, 13, 17, 5][i % 4],
+    Body: `request ${i} handled in ${Math.floor(rnd() * 1000)} ms for user ${Math.floor(rnd() * 1e9).toString(36)}`,
+    Attributes: {
+      route: `/api/items/${Math.floor(rnd() * 1e6)}`,
+      status: 200 + (i % 5),
+      bytes: Math.floor(rnd() * 1e5),
+    },
+    TraceId: Math.floor(rnd() * 2 ** 52)
+      .toString(16)
+      .padStart(32, '0'),
+  })
+
+const seeded = (seed: number) => () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648
+  return seed / 2147483648
+}
+
+const bodyRecords = (payload: Buffer, encoding: string): unknown[] =>
+  JSON.parse((encoding === 'gzip' ? gunzipSync(payload) : payload).toString('utf8'))
+
+describe('packEntries', () => {
+  it('fills gzip bodies to at least 90% of 1 MiB with realistic logs, each under the cap', async () => {
+    const rnd = seeded(7)
+    const jsons = Array.from({ length: 60_000 }, (_, i) => logLine(i, rnd))
+    const { bodies, tooLarge } = await packEntries(toEntries(jsons), limits())
+    expect(tooLarge).toEqual([])
+    const full = bodies.filter((b) => b.full)
+    expect(full.length).toBeGreaterThan(0)
+    for (const b of bodies) expect(b.payload.length).toBeLessThanOrEqual(1_048_576)
+    for (const b of full) expect(b.payload.length / 1_048_576).toBeGreaterThanOrEqual(0.9)
+    const decoded = bodies.flatMap((b) => bodyRecords(b.payload, b.encoding))
+    expect(decoded.length).toBe(jsons.length)
+    expect(JSON.stringify(decoded[12_345])).toBe(jsons[12_345])
+    // each body's raw size is what it decompresses to
+    expect(gunzipSync(bodies[0]!.payload).length).toBe(bodies[0]!.rawBytes)
+  })
+
+  it('respects the uncompressed cap, the record cap and the time-span guard', async () => {
+    const rnd = seeded(3)
+    const jsons = Array.from({ length: 3_000 }, (_, i) => logLine(i, rnd))
+    const byRaw = await packEntries(toEntries(jsons), limits({ maxUncompressedBytes: 50_000 }))
+    for (const b of byRaw.bodies) expect(gunzipSync(b.payload).length).toBeLessThanOrEqual(50_000)
+    const byCount = await packEntries(toEntries(jsons), limits({ maxRecordsPerRequest: 700 }))
+    expect(byCount.bodies.map((b) => b.entries.length)).toEqual([700, 700, 700, 700, 200])
+    const timed = toEntries(jsons).map((e, i) => ({ ...e, time: i * 60_000 }))
+    const bySpan = await packEntries(timed, limits({ maxTimeSpanMs: 30 * 60_000 }))
+    for (const b of bySpan.bodies) {
+      const times = b.entries.map((e) => e.time!)
+      expect(Math.max(...times) - Math.min(...times)).toBeLessThanOrEqual(30 * 60_000)
+    }
+    expect(bySpan.bodies.reduce((n, b) => n + b.entries.length, 0)).toBe(3_000)
+  })
+
+  it('sends a large but compressible record alone, and reports an incompressible one as too large', async () => {
+    const compressible = JSON.stringify({ Body: 'a'.repeat(3 * 1024 * 1024) })
+    // base64 of random bytes: 6 bits of entropy per character, so 1.6 MB of it cannot gzip under 1 MiB
+    const random = JSON.stringify({ Body: randomBytes(1_200_000).toString('base64') })
+    const { bodies, tooLarge } = await packEntries(toEntries(['{"a":1}', compressible, random, '{"b":2}']), limits())
+    expect(tooLarge.map((e) => e.seq)).toEqual([3])
+    expect(bodies.flatMap((b) => b.entries.map((e) => e.seq))).toEqual([1, 2, 4])
+    for (const b of bodies) expect(b.payload.length).toBeLessThanOrEqual(1_048_576)
+  })
+
+  it('without compression, caps the JSON itself', async () => {
+    const jsons = Array.from({ length: 500 }, (_, i) => JSON.stringify({ Body: `line ${i}`.padEnd(100, '.') }))
+    const { bodies } = await packEntries(toEntries(jsons), limits({ compression: 'none', maxRequestBytes: 10_000 }))
+    for (const b of bodies) {
+      expect(b.encoding).toBe('identity')
+      expect(b.payload.length).toBeLessThanOrEqual(10_000)
+      expect(b.payload.length).toBe(b.rawBytes)
+    }
+    expect(bodies.filter((b) => b.full).every((b) => b.payload.length > 10_000 - 120)).toBe(true)
+  })
+
+  it('property: every body ≤ cap as sent; every record in exactly one body or too large; order kept', async () => {
+    const record = fc.oneof(
+      fc.string({ maxLength: 400 }).map((s) => JSON.stringify({ Body: s })),
+      fc
+        .uint8Array({ minLength: 0, maxLength: 3000 })
+        .map((b) => JSON.stringify({ Body: Buffer.from(b).toString('base64') })),
+      fc.nat(20_000).map((n) => JSON.stringify({ Body: 'x'.repeat(n) })),
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(record, { maxLength: 60 }),
+        fc.integer({ min: 1024, max: 16_384 }),
+        fc.constantFrom<'gzip' | 'none'>('gzip', 'none'),
+        fc.integer({ min: 1, max: 50 }),
+        async (jsons, cap, compression, maxRecords) => {
+          const entries = toEntries(jsons)
+          const { bodies, tooLarge } = await packEntries(
+            entries,
+            limits({
+              maxRequestBytes: cap,
+              compression,
+              maxRecordsPerRequest: maxRecords,
+              maxUncompressedBytes: cap * 20,
+            }),
+          )
+          const seen: number[] = []
+          for (const b of bodies) {
+            expect(b.payload.length).toBeLessThanOrEqual(cap)
+            expect(b.entries.length).toBeLessThanOrEqual(maxRecords)
+            expect(b.entries.length).toBeGreaterThan(0)
+            expect(bodyRecords(b.payload, b.encoding)).toEqual(b.entries.map((e) => JSON.parse(e.json)))
+            seen.push(...b.entries.map((e) => e.seq))
+          }
+          // order kept across bodies; with too-large records removed, nothing else is missing or repeated
+          expect(seen).toEqual([...seen].sort((a, b) => a - b))
+          expect([...seen, ...tooLarge.map((e) => e.seq)].sort((a, b) => a - b)).toEqual(entries.map((e) => e.seq))
+          // a record is too large only if it cannot fit alone
+          for (const e of tooLarge) expect(e.bytes + 2).toBeGreaterThan(compression === 'none' ? cap : 0)
+        },
+      ),
+      { numRuns: 120 },
+    )
+  })
+})

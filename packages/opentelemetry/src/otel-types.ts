@@ -1,0 +1,35 @@
+/**
+ * The parts of OpenTelemetry's logs SDK this package touches, declared structurally.
+ *
+ * Declaring them here (instead of importing `@opentelemetry/sdk-logs` types) keeps the published `.d.ts` free of
+ * `@opentelemetry/api-logs`, which exists on the sdk-logs 0.2xx line only, and keeps the exporter assignable to
+ * `LogRecordExporter` of both 0.2xx and 3.x (their record and exporter shapes are identical).
+ */
+
+/** `[seconds, nanoseconds]` since the epoch, as OpenTelemetry's `HrTime`. */
+export type HrTimeLike = readonly [number, number]
+
+/** What the exporter reads from an sdk-logs `ReadableLogRecord` (0.2xx and 3.x). */
+export interface ReadableLogRecordLike {
+  readonly hrTime: HrTimeLike
+  readonly hrTimeObserved: HrTimeLike
+  readonly spanContext?: { readonly traceId: string; readonly spanId: string; readonly traceFlags: number } | undefined
+  readonly severityText?: string | undefined
+  readonly severityNumber?: number | undefined
+  readonly body?: unknown
+  readonly eventName?: string | undefined
+  readonly resource: { readonly attributes: Readonly<Record<string, unknown>> }
+  readonly instrumentationScope: { readonly name: string; readonly version?: string | undefined }
+  readonly attributes: Readonly<Record<string, unknown>>
+}
+
+/** `ExportResultCode.SUCCESS` of `@opentelemetry/core`, as a literal so nothing is imported at run time. */
+export const EXPORT_SUCCESS = 0
+/** `ExportResultCode.FAILED` of `@opentelemetry/core`. */
+export const EXPORT_FAILED = 1
+
+/** `ExportResult` of `@opentelemetry/core` (2.x and 3.x). */
+export interface ExportResultLike {
+  code: typeof EXPORT_SUCCESS | typeof EXPORT_FAILED
+  error?: Error
+}

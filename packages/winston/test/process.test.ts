@@ -1,0 +1,108 @@
+/**
+ * What Node itself runs: the built package (dist) in child processes, configured only through the environment,
+ * as an application would use it.
+ */
+import { execFile } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type Row, TABLE, useEmulator } from './helpers/emulator.ts'
+
+const run = promisify(execFile)
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
+const packageDir = fileURLToPath(new URL('..', import.meta.url))
+const env = useEmulator()
+
+/** Runs a fixture with the emulator's environment; resolves with its exit code and output, whatever the code. */
+const runFixture = async (name: string, args: string[] = [], extraEnv: Record<string, string> = {}) => {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [fixture(name), ...args], {
+      cwd: packageDir,
+      env: { ...process.env, ...env.emulator.env, ...extraEnv },
+      timeout: 60_000,
+    })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string }
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }
+  }
+}
+
+beforeAll(() => env.start())
+afterAll(() => env.stop())
+beforeEach(() => env.reset())
+
+describe('the built package in a child process', () => {
+  it('loses none of 10,000 records when the process ends the logger', async () => {
+    const { code, stdout, stderr } = await runFixture('log-many.mjs', ['end'])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout)).toMatchObject({ accepted: 10_000, delivered: 10_000, dropped: 0 })
+    const rows = env.emulator.rows<Row>(TABLE)
+    expect(rows).toHaveLength(10_000)
+    expect(new Set(rows.map((r) => (r.Attributes as { i: number }).i)).size).toBe(10_000)
+  })
+
+  it('keeps the process alive while logger.end() waits out a retry', async () => {
+    env.emulator.setFaults({ rules: [{ fault: { type: 'status', status: 503, retryAfterSeconds: 1 }, times: 2 }] })
+    const { code, stdout, stderr } = await runFixture('log-many.mjs', ['end'], { COUNT: '100' })
+    expect([code, stderr]).toEqual([0, ''])
+    expect(JSON.parse(stdout)).toMatchObject({ delivered: 100, dropped: 0, retried: 200 })
+    expect(env.emulator.rows(TABLE)).toHaveLength(100)
+  })
+
+  it('loses none of 10,000 records when the process just runs out of work', async () => {
+    const { code, stderr } = await runFixture('log-many.mjs', ['natural'])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(env.emulator.rows(TABLE)).toHaveLength(10_000)
+  })
+
+  it('waits out a retry when the process just runs out of work', async () => {
+    env.emulator.setFaults({ rules: [{ fault: { type: 'status', status: 503, retryAfterSeconds: 1 }, times: 1 }] })
+    const { code, stderr } = await runFixture('log-many.mjs', ['natural'], { COUNT: '100' })
+    expect([code, stderr]).toEqual([0, ''])
+    expect(env.emulator.rows(TABLE)).toHaveLength(100)
+  })
+
+  it('delivers an uncaught exception before winston exits', async () => {
+    const { code } = await runFixture('uncaught.mjs', ['exception'])
+    expect(code).toBe(1)
+    const rows = env.emulator.rows<Row>(TABLE)
+    expect(rows.map((r) => r.SeverityText)).toEqual(['info', 'error'])
+    expect(rows[1]).toMatchObject({ ExceptionType: 'TypeError', ExceptionMessage: 'uncaught boom' })
+    expect(rows[1]!.Body).toMatch(/^uncaughtException: uncaught boom/)
+    expect(rows[1]!.Attributes).toMatchObject({ exception: true })
+  })
+
+  it('delivers an unhandled rejection before winston exits', async () => {
+    const { code } = await runFixture('uncaught.mjs', ['rejection'])
+    expect(code).toBe(1)
+    const rows = env.emulator.rows<Row>(TABLE)
+    expect(rows.map((r) => r.SeverityText)).toEqual(['info', 'error'])
+    expect(rows[1]).toMatchObject({ ExceptionType: 'RangeError', ExceptionMessage: 'unhandled boom' })
+    expect(rows[1]!.Attributes).toMatchObject({ rejection: true })
+  })
+
+  it('works from CommonJS require and from an ES module import', async () => {
+    const cjs = await runFixture('require.cjs')
+    const esm = await runFixture('import.mjs')
+    expect([cjs.code, cjs.stderr, cjs.stdout]).toEqual([0, '', 'finished\n'])
+    expect([esm.code, esm.stderr, esm.stdout]).toEqual([0, '', 'finished\n'])
+    const rows = env.emulator.rows<Row>(TABLE)
+    expect(rows.map((r) => [r.Body, (r.Attributes as { moduleSystem: string }).moduleSystem]).sort()).toEqual([
+      ['from import', 'esm'],
+      ['from require', 'cjs'],
+    ])
+  })
+
+  it('type-checks TypeScript consumers of both builds', async () => {
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+    const result = await run(process.execPath, [tsc, '-p', fixture('types/tsconfig.json')], { cwd: packageDir }).then(
+      () => ({ ok: true, output: '' }),
+      (e: { stdout?: string }) => ({ ok: false, output: e.stdout ?? '' }),
+    )
+    expect(result).toEqual({ ok: true, output: '' })
+  })
+})

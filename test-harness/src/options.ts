@@ -1,0 +1,74 @@
+/** The emulator's options and their defaults, in one place. */
+import type { DcrDefinition } from './dcr-loader.ts'
+import type { FaultPlan, FaultRule } from './faults.ts'
+import type { ThrottleOptions } from './throttle.ts'
+import type { ClientRegistration } from './token-service.ts'
+
+/** A DCR to load: a path to a JSON file, the parsed JSON itself, or either with overrides. */
+export type DcrInput = string | DcrDefinition | Record<string, unknown>
+
+/** A table schema as published: `{name, columns: [{name, type}]}` (any type spelling Log Analytics or .NET uses). */
+export interface TableSchemaInput {
+  name: string
+  columns: { name: string; type: string }[]
+}
+
+export interface EmulatorOptions {
+  /** DCRs to serve. rules[0] is the first. @defaultValue the default DCR (`DEFAULT_DCR`) */
+  dcrs?: DcrInput[]
+  /** Values for ARM template expressions (`[parameters('x')]`) in the DCRs. */
+  parameters?: Record<string, unknown>
+  /** Schemas of tables, for built-in input streams (`Microsoft-X`) and to type transformation output. */
+  tables?: TableSchemaInput[]
+  /** Lifetime of issued access tokens, seconds. @defaultValue `DEFAULTS.tokenLifetimeSeconds` */
+  tokenLifetimeSeconds?: number
+  /** Per-DCR rate budgets, or `false` to turn throttling off. @defaultValue `THROTTLE_DEFAULTS` */
+  throttle?: ThrottleOptions | false
+  /** Token audiences ingestion accepts. @defaultValue `DEFAULTS.audiences` */
+  audiences?: string[]
+  /** Directory holding the CA (created there when missing). @defaultValue `DCR_LOGS_EMULATOR_CA_DIR`, else a fresh CA */
+  caDir?: string
+  /** TCP port. @defaultValue 0 (any free port) */
+  port?: number
+  /** Address to bind. @defaultValue `DEFAULTS.host` */
+  host?: string
+  /** Tenant id. @defaultValue a random UUID */
+  tenantId?: string
+  /** The app registration's client id. @defaultValue a random UUID */
+  clientId?: string
+  /** The app registration's secret. @defaultValue a random string */
+  clientSecret?: string
+  /** More app registrations that may get tokens. */
+  clients?: ClientRegistration[]
+  /** Keep rows in memory (`rows()`); false only counts them, for benchmarks. @defaultValue true */
+  retainRows?: boolean
+  /** Front-door limit on the body as sent. @defaultValue `DEFAULTS.maxRequestBytes` */
+  maxRequestBytes?: number
+  /** Limit on the body after gzip decoding. @defaultValue `DEFAULTS.maxDecompressedBytes` */
+  maxDecompressedBytes?: number
+  /** Longer string values are truncated. @defaultValue `DEFAULTS.maxFieldBytes` */
+  maxFieldBytes?: number
+  /** A fault plan active from the start. */
+  faults?: FaultPlan | FaultRule[]
+  /** Clock, epoch ms (tests of token expiry and the TimeGenerated window). @defaultValue `Date.now` */
+  now?: () => number
+}
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  tokenLifetimeSeconds: 3599,
+  audiences: ['https://monitor.azure.com'] as readonly string[],
+  retainRows: true,
+  /** Service limits: 1 MB per call, checked on Content-Length (the bytes as sent). */
+  maxRequestBytes: 1_048_576,
+  /** Reported 50 MiB decompressed limit (unconfirmed; open-telemetry/otel-arrow#2535). */
+  maxDecompressedBytes: 50 * 1024 * 1024,
+  /** Service limits: 64 KB per field. */
+  maxFieldBytes: 65_536,
+  /** `waitForRows()` timeout. */
+  waitTimeoutMs: 10_000,
+} as const
+
+/** Environment variable naming a CA directory to reuse (set by the Vitest global setup). */
+export const CA_DIR_ENV = 'DCR_LOGS_EMULATOR_CA_DIR'

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type Emulator, startEmulator } from '../src/index.ts'
+import { ingest, recent, send } from './helpers.ts'
+
+let emulator: Emulator
+beforeAll(async () => {
+  emulator = await startEmulator()
+})
+afterAll(() => emulator.close())
+
+const control = (path: string, init: Parameters<typeof send>[2] = {}) => send(emulator, `/_emulator/${path}`, init)
+
+describe('control endpoint', () => {
+  test('info has the same fields as the API', async () => {
+    const info = (await control('info')).json()
+    expect(info).toEqual(emulator.info())
+    expect(info).toMatchObject({
+      endpoint: emulator.endpoint,
+      rules: emulator.rules,
+      env: emulator.env,
+      credentialConfig: emulator.credentialConfig,
+    })
+  })
+
+  test('rows, counts, requests and dcr-errors as JSON; reset clears them', async () => {
+    const time = recent()
+    await ingest(emulator, [
+      { TimeGenerated: time, Body: 'a', SeverityNumber: 'bad' },
+      { TimeGenerated: time, Body: 'b' },
+    ])
+    const rows = await control('rows/AppLogs_CL')
+    expect(rows.headers['x-emulator-row-count']).toBe('2')
+    expect(rows.json()).toEqual([
+      expect.objectContaining({ Body: 'a', TimeGenerated: time, SeverityNumber: null }),
+      expect.objectContaining({ Body: 'b' }),
+    ])
+    expect((await control('rows/AppLogs_CL?offset=1&limit=1')).json()).toEqual([expect.objectContaining({ Body: 'b' })])
+    expect((await control('counts')).json()).toEqual({ AppLogs_CL: 2 })
+    expect((await control('requests')).json()).toEqual([expect.objectContaining({ status: 204, records: 2 })])
+    expect((await control('dcr-errors')).json()).toEqual([expect.objectContaining({ operationName: 'Ingestion' })])
+    expect((await control('reset', { method: 'POST' })).status).toBe(204)
+    expect(emulator.counts()).toEqual({})
+    expect(emulator.requests()).toEqual([])
+  })
+
+  test('faults can be set, read and removed from another process', async () => {
+    const plan = { rules: [{ fault: { type: 'status', status: 503, retryAfterSeconds: 1 }, times: 1 }] }
+    const put = await control('faults', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(plan),
+    })
+    expect(put.status).toBe(204)
+    expect((await control('faults')).json()).toEqual({ rules: plan.rules })
+    expect((await ingest(emulator, [{ Body: 'x' }])).status).toBe(503)
+    expect((await control('faults', { method: 'DELETE' })).status).toBe(204)
+    expect(emulator.faults()).toBeUndefined()
+    const bad = await control('faults', { method: 'PUT', body: '{"rules":[{"fault":{"type":"nope"}}]}' })
+    expect(bad.status).toBe(400)
+    expect(bad.json()).toMatchObject({
+      error: { code: 'BadRequest', message: expect.stringContaining("unknown fault type 'nope'") },
+    })
+    expect((await control('faults', { method: 'PUT', body: '{not json' })).status).toBe(400)
+  })
+
+  test('wait long-polls until rows arrive, or answers 408', async () => {
+    emulator.reset()
+    const waiting = control('wait/AppLogs_CL?count=1&timeoutMs=5000')
+    await ingest(emulator, [{ Body: 'w' }])
+    const done = await waiting
+    expect(done.status).toBe(200)
+    expect(done.json()).toEqual({ table: 'AppLogs_CL', count: 1 })
+    const timeout = await control('wait/AppLogs_CL?count=5&timeoutMs=20')
+    expect(timeout.status).toBe(408)
+  })
+
+  test('unknown routes list the routes', async () => {
+    const reply = await control('nope')
+    expect(reply.status).toBe(404)
+    expect(reply.json()).toMatchObject({ error: { message: expect.stringContaining('Routes:') } })
+  })
+})

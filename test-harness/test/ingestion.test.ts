@@ -1,0 +1,318 @@
+import { randomBytes } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { type AppLogsRow, DEFAULT_RULE_ID, type Emulator, startEmulator } from '../src/index.ts'
+import { fetchToken, ingest, ingestPath, recent, send } from './helpers.ts'
+
+let emulator: Emulator
+let token: string
+beforeAll(async () => {
+  emulator = await startEmulator({ maxDecompressedBytes: 2_000_000 })
+  token = await fetchToken(emulator)
+})
+afterEach(() => emulator.reset())
+afterAll(() => emulator.close())
+
+const post = (path: string, headers: Record<string, string>, body: Buffer | string = '[]') =>
+  send(emulator, path, { method: 'POST', headers, body })
+const auth = () => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' })
+
+const expectAzureError = (
+  reply: { status: number; headers: Record<string, unknown>; json: () => unknown },
+  status: number,
+  code: string,
+) => {
+  expect(reply.status).toBe(status)
+  expect(reply.headers['x-ms-error-code']).toBe(code)
+  expect(reply.json()).toMatchObject({ error: { code, message: expect.any(String) } })
+}
+
+describe('request checks', () => {
+  test('204 with an empty body on success', async () => {
+    const reply = await ingest(emulator, [{ TimeGenerated: recent(), Body: 'ok' }])
+    expect(reply.status).toBe(204)
+    expect(reply.text).toBe('')
+    expect(emulator.rows('AppLogs_CL')).toHaveLength(1)
+  })
+
+  test('missing or unknown api-version is a 400', async () => {
+    expectAzureError(
+      await post(ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs', null), auth()),
+      400,
+      'MissingApiVersionParameter',
+    )
+    const reply = await post(ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs', '2020-01-01'), auth())
+    expectAzureError(reply, 400, 'InvalidApiVersionParameter')
+    expect((reply.json() as { error: { message: string } }).error.message).toContain('2023-01-01')
+  })
+
+  test('the preview api-versions are accepted', async () => {
+    const reply = await post(
+      ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs', '2021-11-01-preview'),
+      auth(),
+      JSON.stringify([{ Body: 'p' }]),
+    )
+    expect(reply.status).toBe(204)
+  })
+
+  test('401 for a missing, malformed, foreign or expired token', async () => {
+    const path = ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs')
+    const json = { 'content-type': 'application/json' }
+    expectAzureError(await post(path, json), 401, 'AuthenticationFailed')
+    expectAzureError(
+      await post(path, { ...json, authorization: 'Bearer not.a.jwt' }),
+      401,
+      'InvalidAuthenticationToken',
+    )
+    expectAzureError(await post(path, { ...json, authorization: 'Basic abc' }), 401, 'AuthenticationFailed')
+    const other = await startEmulator()
+    try {
+      const foreign = other.createAccessToken()
+      expectAzureError(
+        await post(path, { ...json, authorization: `Bearer ${foreign}` }),
+        401,
+        'InvalidAuthenticationToken',
+      )
+    } finally {
+      await other.close()
+    }
+    const expired = emulator.createAccessToken({ lifetimeSeconds: -5 })
+    const reply = await post(path, { ...json, authorization: `Bearer ${expired}` })
+    expectAzureError(reply, 401, 'ExpiredAuthenticationToken')
+    expect(reply.headers['www-authenticate']).toMatch(/^Bearer authorization_uri=/)
+  })
+
+  test('403 for a token with the wrong audience', async () => {
+    const storage = await fetchToken(emulator, 'https://storage.azure.com/.default')
+    const reply = await post(ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs'), {
+      ...auth(),
+      authorization: `Bearer ${storage}`,
+    })
+    expectAzureError(reply, 403, 'InvalidAuthenticationTokenAudience')
+  })
+
+  test('a double-slash scope (SDK 1.0.0) gives an audience the service accepts', async () => {
+    const t = await fetchToken(emulator, 'https://monitor.azure.com//.default')
+    const reply = await ingest(emulator, [{ Body: 'x' }], { token: t })
+    expect(reply.status).toBe(204)
+  })
+
+  test('404 for an unknown rule or stream', async () => {
+    const rule = await post(ingestPath('dcr-ffffffffffffffffffffffffffffffff', 'Custom-AppLogs'), auth())
+    expectAzureError(rule, 404, 'NotFound')
+    expect((rule.json() as { error: { message: string } }).error.message).toBe(
+      "Data collection rule with immutable Id 'dcr-ffffffffffffffffffffffffffffffff' not found.",
+    )
+    expectAzureError(await post(ingestPath(DEFAULT_RULE_ID, 'Custom-Nope'), auth()), 404, 'NotFound')
+  })
+
+  test('415 for a body that is not declared as JSON, or an unknown encoding', async () => {
+    const path = ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs')
+    expectAzureError(await post(path, { ...auth(), 'content-type': 'text/plain' }), 415, 'UnsupportedMediaType')
+    expectAzureError(await post(path, { ...auth(), 'content-encoding': 'br' }), 415, 'UnsupportedMediaType')
+    const charset = await post(path, { ...auth(), 'content-type': 'application/json; charset=utf-8' }, '[{"Body":"c"}]')
+    expect(charset.status).toBe(204)
+  })
+
+  test('413 ContentLengthLimitExceeded above 1,048,576 bytes as sent, with the service message', async () => {
+    const body = Buffer.alloc(1_048_577, 0x20)
+    const reply = await post(ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs'), auth(), body)
+    expectAzureError(reply, 413, 'ContentLengthLimitExceeded')
+    expect((reply.json() as { error: { message: string } }).error.message).toBe(
+      'Maximum allowed content length: 1048576 bytes (1 MB). Provided content length: 1048577 bytes.',
+    )
+  })
+
+  test('exactly 1,048,576 bytes as sent is accepted, and the limit counts compressed bytes', async () => {
+    const record = JSON.stringify({ Body: 'x'.repeat(1000) })
+    const count = Math.floor((1_048_576 - 2) / (record.length + 1))
+    let text = `[${Array(count).fill(record).join(',')}]`
+    text = text.padEnd(1_048_576, ' ')
+    const plain = await post(ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs'), auth(), text)
+    expect(plain.status).toBe(204)
+    // 1.5 MB uncompressed but small gzipped: accepted.
+    const big = `[${Array(1500).fill(record).join(',')}]`
+    const reply = await ingest(emulator, undefined, { raw: Buffer.from(big), token })
+    expect(reply.status).toBe(204)
+    expect(emulator.count('AppLogs_CL')).toBe(count + 1500)
+  })
+
+  test('a body over the decompressed limit is refused', async () => {
+    const huge = Buffer.alloc(2_000_001, 0x20)
+    const reply = await ingest(emulator, undefined, { raw: huge, token })
+    expectAzureError(reply, 413, 'PayloadTooLarge')
+  })
+
+  test('400 for malformed JSON and for bad gzip', async () => {
+    expectAzureError(await post(ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs'), auth(), '[{"Body": '), 400, 'BadRequest')
+    const gz = await post(
+      ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs'),
+      { ...auth(), 'content-encoding': 'gzip' },
+      'not gzip',
+    )
+    expectAzureError(gz, 400, 'InvalidContentEncoding')
+    const gzBad = await ingest(emulator, undefined, { raw: Buffer.from('{nope'), token })
+    expectAzureError(gzBad, 400, 'BadRequest')
+  })
+
+  test('valid JSON that is not an array: 204, nothing ingested, a DCR error recorded', async () => {
+    const reply = await ingest(emulator, { Body: 'single object' }, { headers: { 'x-ms-client-request-id': 'req-1' } })
+    expect(reply.status).toBe(204)
+    expect(emulator.rows('AppLogs_CL')).toEqual([])
+    expect(emulator.dcrErrors()).toEqual([
+      expect.objectContaining({
+        clientRequestId: 'req-1',
+        inputStreamId: 'Custom-AppLogs',
+        operationName: 'Ingestion',
+        message: expect.stringContaining('not an array'),
+      }),
+    ])
+  })
+
+  test('array items that are not objects are dropped and reported; the others land', async () => {
+    const reply = await ingest(emulator, [{ Body: 'a' }, 'text', 5, null, [1], { Body: 'b' }])
+    expect(reply.status).toBe(204)
+    expect(emulator.rows<AppLogsRow>('AppLogs_CL').map((r) => r.Body)).toEqual(['a', 'b'])
+    expect(emulator.dcrErrors()).toHaveLength(4)
+  })
+
+  test('gzip and plain bodies are both accepted; the request log records sizes and ids', async () => {
+    await ingest(emulator, [{ Body: 'gz' }], { headers: { 'x-ms-client-request-id': 'gz-1', 'user-agent': 'ua/1' } })
+    await ingest(emulator, [{ Body: 'plain' }], { gzip: false })
+    const [gz, plain] = emulator.requests()
+    expect(gz).toMatchObject({
+      status: 204,
+      records: 1,
+      clientRequestId: 'gz-1',
+      userAgent: 'ua/1',
+      contentEncoding: 'gzip',
+    })
+    expect(gz!.uncompressedBytes).toBe(JSON.stringify([{ Body: 'gz' }]).length)
+    expect(plain).toMatchObject({ status: 204, sentBytes: plain!.uncompressedBytes })
+    expect(plain!.contentEncoding).toBeUndefined()
+  })
+})
+
+describe('stream declaration enforcement', () => {
+  test('undeclared fields are dropped silently and values converted to the declared types', async () => {
+    const reply = await ingest(emulator, [
+      {
+        TimeGenerated: recent(),
+        ObservedTimestamp: '2026-01-15 10:00:00',
+        SeverityNumber: '17',
+        TraceFlags: true,
+        Body: 42,
+        Attributes: { nested: { a: [1, 2] } },
+        Resource: '{"not":"parsed"}',
+        Unknown: 'dropped',
+      },
+    ])
+    expect(reply.status).toBe(204)
+    const [row] = emulator.rows<AppLogsRow>('AppLogs_CL')
+    expect(row).not.toHaveProperty('Unknown')
+    expect(row).toMatchObject({
+      SeverityNumber: 17,
+      TraceFlags: 1,
+      Body: '42',
+      Attributes: { nested: { a: [1, 2] } },
+      Resource: '{"not":"parsed"}',
+    })
+    expect(row!.ObservedTimestamp).toEqual(new Date('2026-01-15T10:00:00Z'))
+    expect(Object.keys(row!)).toHaveLength(18)
+    expect(emulator.dcrErrors()).toEqual([])
+  })
+
+  test('values that cannot convert are stored empty and recorded as DCR errors, not rejected', async () => {
+    const reply = await ingest(
+      emulator,
+      [{ Body: 'kept', SeverityNumber: 'high', ObservedTimestamp: 'yesterday', TraceFlags: 1e12 }],
+      {
+        headers: { 'x-ms-client-request-id': 'conv' },
+      },
+    )
+    expect(reply.status).toBe(204)
+    const [row] = emulator.rows<AppLogsRow>('AppLogs_CL')
+    expect(row).toMatchObject({ Body: 'kept', SeverityNumber: null, ObservedTimestamp: null, TraceFlags: null })
+    const [error] = emulator.dcrErrors()
+    expect(error).toMatchObject({ clientRequestId: 'conv', operationName: 'Ingestion' })
+    expect(error!.message).toContain("column 'SeverityNumber' (int)")
+    expect(error!.message).toContain("column 'ObservedTimestamp' (datetime)")
+    expect(error!.message).toContain("column 'TraceFlags' (int)")
+  })
+
+  test('strings over 64 KB are truncated', async () => {
+    await ingest(emulator, [{ Body: 'é'.repeat(40_000) }])
+    const [row] = emulator.rows<AppLogsRow>('AppLogs_CL')
+    expect(Buffer.byteLength(row!.Body)).toBe(65_536)
+    expect(row!.Body).toBe('é'.repeat(32_768))
+  })
+
+  test('TimeGenerated more than 2 days old, more than 1 day ahead, or missing becomes the receive time', async () => {
+    const before = Date.now()
+    const ok = new Date(Date.now() - 86_400_000).toISOString()
+    await ingest(emulator, [
+      { Body: 'old', TimeGenerated: new Date(Date.now() - 3 * 86_400_000).toISOString() },
+      { Body: 'future', TimeGenerated: new Date(Date.now() + 2 * 86_400_000).toISOString() },
+      { Body: 'missing' },
+      { Body: 'fine', TimeGenerated: ok },
+    ])
+    const after = Date.now()
+    const rows = emulator.rows<AppLogsRow>('AppLogs_CL')
+    for (const r of rows.slice(0, 3)) {
+      expect(r.TimeGenerated.getTime()).toBeGreaterThanOrEqual(before)
+      expect(r.TimeGenerated.getTime()).toBeLessThanOrEqual(after)
+    }
+    expect(rows[3]!.TimeGenerated).toEqual(new Date(ok))
+  })
+
+  test('sovereign audiences are accepted when configured', async () => {
+    const us = await startEmulator({ audiences: ['https://monitor.azure.us'] })
+    try {
+      const usToken = await fetchToken(us, 'https://monitor.azure.us/.default')
+      expect((await ingest(us, [{ Body: 'gov' }], { token: usToken })).status).toBe(204)
+      const publicToken = await fetchToken(us)
+      expect((await ingest(us, [{ Body: 'x' }], { token: publicToken })).status).toBe(403)
+    } finally {
+      await us.close()
+    }
+  })
+
+  test('waitForRows resolves once enough rows arrived, and times out with a summary', async () => {
+    const waiting = emulator.waitForRows<AppLogsRow>('AppLogs_CL', 3, { timeoutMs: 5000 })
+    await ingest(emulator, [{ Body: '1' }, { Body: '2' }])
+    await ingest(emulator, [{ Body: '3' }])
+    expect((await waiting).map((r) => r.Body)).toEqual(['1', '2', '3'])
+    await expect(emulator.waitForRows('AppLogs_CL', 10, { timeoutMs: 50 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/'AppLogs_CL' has 3 row\(s\).*ingestion requests: 2 \(2 × 204\)/),
+    })
+  })
+
+  test('retainRows: false counts rows without keeping them', async () => {
+    const lean = await startEmulator({ retainRows: false })
+    try {
+      await ingest(
+        lean,
+        Array.from({ length: 5 }, (_, i) => ({ Body: `r${i}`, Attributes: randomBytes(4).toString('hex') })),
+      )
+      expect(lean.count('AppLogs_CL')).toBe(5)
+      expect(lean.counts()).toEqual({ AppLogs_CL: 5 })
+      expect(lean.rows('AppLogs_CL')).toEqual([])
+      await expect(lean.waitForRows('AppLogs_CL', 5)).resolves.toEqual([])
+    } finally {
+      await lean.close()
+    }
+  })
+
+  test('a 2,000-record gzipped body lands completely', async () => {
+    const records = Array.from({ length: 2000 }, (_, i) => ({ Body: `row ${i}`, SeverityNumber: i % 24 }))
+    const raw = gzipSync(Buffer.from(JSON.stringify(records)))
+    const reply = await post(
+      ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs'),
+      { ...auth(), 'content-encoding': 'gzip' },
+      raw,
+    )
+    expect(reply.status).toBe(204)
+    expect(emulator.count('AppLogs_CL')).toBe(2000)
+  })
+})
