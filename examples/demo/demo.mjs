@@ -116,7 +116,8 @@ async function againstEmulator() {
     }
     printStats(stats)
     const requests = emulator.requests()
-    const statuses = requests.reduce((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {})
+    const statuses = {}
+    for (const r of requests) statuses[r.status] = (statuses[r.status] ?? 0) + 1
     console.log(
       `\nThe emulator saw ${requests.length} requests (${Object.entries(statuses)
         .map(([s, n]) => `${n} × ${s}`)
@@ -128,6 +129,12 @@ async function againstEmulator() {
   }
 }
 
-const ok = process.env.DCR_LOGS_ENDPOINT ? await againstAzure() : await againstEmulator()
-console.log(ok ? `\n${bold('✔ every record was delivered')}` : '\n✘ some records are missing: see the stats above')
-process.exitCode = ok ? 0 : 1
+try {
+  const ok = process.env.DCR_LOGS_ENDPOINT ? await againstAzure() : await againstEmulator()
+  console.log(ok ? `\n${bold('✔ every record was delivered')}` : '\n✘ some records are missing: see the stats above')
+  process.exitCode = ok ? 0 : 1
+} catch (error) {
+  // the app's own output above says why; a stack trace of the launcher would only hide it
+  console.error(`\n✘ ${error instanceof Error ? error.message : String(error)}`)
+  process.exitCode = 1
+}

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { request } from 'node:https'
 import { gzipSync } from 'node:zlib'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { type AppLogsRow, DEFAULT_RULE_ID, type Emulator, startEmulator } from '../src/index.ts'
@@ -169,6 +170,40 @@ describe('request checks', () => {
     ])
   })
 
+  test.each([
+    ['a string', '"text"', 'string'],
+    ['a number', '42', 'number'],
+    ['null', 'null', 'null'],
+    ['a boolean', 'true', 'boolean'],
+  ])('valid JSON that is %s: 204, nothing ingested, a DCR error', async (_name, text, type) => {
+    const reply = await ingest(emulator, undefined, { raw: Buffer.from(text), token })
+    expect(reply.status).toBe(204)
+    expect(emulator.counts()).toEqual({})
+    expect(emulator.requests()[0]).toMatchObject({ status: 204, records: 0 })
+    expect(emulator.dcrErrors()).toEqual([
+      expect.objectContaining({ operationName: 'Ingestion', message: expect.stringContaining(`JSON ${type}, not an array`) }),
+    ])
+  })
+
+  test('a chunked body (no Content-Length) over 1,048,576 bytes as sent is a 413 too', async () => {
+    const reply = await new Promise<{ status: number; code: unknown }>((resolve, reject) => {
+      const req = request(
+        new URL(ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs'), emulator.endpoint),
+        { method: 'POST', headers: auth(), ca: emulator.caCertificate, agent: false },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, code: res.headers['x-ms-error-code'] }))
+        },
+      )
+      req.on('error', reject)
+      const chunk = Buffer.alloc(64 * 1024, 0x20)
+      for (let i = 0; i < 17; i++) req.write(chunk)
+      req.end()
+    })
+    expect(reply).toEqual({ status: 413, code: 'ContentLengthLimitExceeded' })
+    expect(emulator.requests()[0]).toMatchObject({ status: 413, sentBytes: 17 * 64 * 1024 })
+  })
+
   test('array items that are not objects are dropped and reported; the others land', async () => {
     const reply = await ingest(emulator, [{ Body: 'a' }, 'text', 5, null, [1], { Body: 'b' }])
     expect(reply.status).toBe(204)
@@ -277,6 +312,21 @@ describe('stream declaration enforcement', () => {
     }
   })
 
+  test('the China audience works the same way when configured, next to the public one', async () => {
+    const cn = await startEmulator({ audiences: ['https://monitor.azure.cn', 'https://monitor.azure.com'] })
+    try {
+      const cnToken = await fetchToken(cn, 'https://monitor.azure.cn/.default')
+      expect((await ingest(cn, [{ Body: 'cn' }], { token: cnToken })).status).toBe(204)
+      expect((await ingest(cn, [{ Body: 'public' }])).status).toBe(204)
+      const usToken = await fetchToken(cn, 'https://monitor.azure.us/.default')
+      const reply = await ingest(cn, [{ Body: 'us' }], { token: usToken })
+      expectAzureError(reply, 403, 'InvalidAuthenticationTokenAudience')
+      expect(cn.count('AppLogs_CL')).toBe(2)
+    } finally {
+      await cn.close()
+    }
+  })
+
   test('waitForRows resolves once enough rows arrived, and times out with a summary', async () => {
     const waiting = emulator.waitForRows<AppLogsRow>('AppLogs_CL', 3, { timeoutMs: 5000 })
     await ingest(emulator, [{ Body: '1' }, { Body: '2' }])
@@ -314,5 +364,95 @@ describe('stream declaration enforcement', () => {
     )
     expect(reply.status).toBe(204)
     expect(emulator.count('AppLogs_CL')).toBe(2000)
+  })
+})
+
+describe('every declared column type, over HTTPS', () => {
+  const columns = [
+    { name: 'TimeGenerated', type: 'datetime' },
+    { name: 'S', type: 'string' },
+    { name: 'I', type: 'int' },
+    { name: 'L', type: 'long' },
+    { name: 'R', type: 'real' },
+    { name: 'B', type: 'boolean' },
+    { name: 'D', type: 'dynamic' },
+    { name: 'T', type: 'datetime' },
+  ]
+  const typesDcr = {
+    properties: {
+      streamDeclarations: { 'Custom-Types': { columns } },
+      destinations: { logAnalytics: [{ name: 'la', workspaceResourceId: 'ws' }] },
+      dataFlows: [
+        { streams: ['Custom-Types'], destinations: ['la'], transformKql: 'source', outputStream: 'Custom-Types_CL' },
+      ],
+    },
+  }
+  let typed: Emulator
+  beforeAll(async () => {
+    typed = await startEmulator({ dcrs: [typesDcr] })
+  })
+  afterAll(() => typed.close())
+
+  test('JSON values are converted to string, int, long, real, boolean, dynamic and datetime', async () => {
+    const time = recent()
+    const reply = await ingest(typed, [
+      {
+        TimeGenerated: time,
+        S: 12.5,
+        I: '42',
+        L: '9007199254740991',
+        R: '2.5',
+        B: 'True',
+        D: '{"a":1}',
+        T: '2026-01-15T10:00:00+02:00',
+      },
+      { TimeGenerated: time, S: { o: [1] }, I: 7.9, L: -5, R: 3, B: 0, D: { k: [1, 'x'] }, T: '2026-01-15 10:00' },
+      { TimeGenerated: time, S: true, I: true, L: false, R: '-1e3', B: 1, D: [1, 2], T: 'Thu, 15 Jan 2026 10:00:00 GMT' },
+      { TimeGenerated: time },
+    ])
+    expect(reply.status).toBe(204)
+    expect(typed.dcrErrors()).toEqual([])
+    const rows = typed.rows('Types_CL')
+    expect(rows[0]).toEqual({
+      TimeGenerated: new Date(time),
+      S: '12.5',
+      I: 42,
+      L: 9_007_199_254_740_991,
+      R: 2.5,
+      B: true,
+      D: '{"a":1}',
+      T: new Date('2026-01-15T08:00:00Z'),
+    })
+    expect(rows[1]).toMatchObject({ S: '{"o":[1]}', I: 7, L: -5, R: 3, B: false, D: { k: [1, 'x'] } })
+    expect(rows[1]!['T']).toEqual(new Date('2026-01-15T10:00:00Z'))
+    expect(rows[2]).toMatchObject({ S: 'true', I: 1, L: 0, R: -1000, B: true, D: [1, 2] })
+    expect(rows[2]!['T']).toEqual(new Date('2026-01-15T10:00:00Z'))
+    // Missing values: '' for strings, null for everything else.
+    expect(rows[3]).toEqual({ TimeGenerated: new Date(time), S: '', I: null, L: null, R: null, B: null, D: null, T: null })
+  })
+
+  test('a value of each type that cannot convert is stored empty and listed in one DCR error per record', async () => {
+    typed.reset()
+    const reply = await ingest(
+      typed,
+      [
+        { S: 'kept', I: 'x', L: 'y', R: 'z', B: 'maybe', T: 'not a date' },
+        { S: 'also kept', I: 3_000_000_000, L: 'NaN' },
+      ],
+      { headers: { 'x-ms-client-request-id': 'types-1' } },
+    )
+    expect(reply.status).toBe(204)
+    const rows = typed.rows('Types_CL')
+    expect(rows.map((r) => r['S'])).toEqual(['kept', 'also kept'])
+    expect(rows[0]).toMatchObject({ I: null, L: null, R: null, B: null, T: null })
+    expect(rows[1]).toMatchObject({ I: null, L: null })
+    const errors = typed.dcrErrors()
+    expect(errors).toHaveLength(2)
+    for (const column of ["'I' (int)", "'L' (long)", "'R' (real)", "'B' (boolean)", "'T' (datetime)"]) {
+      expect(errors[0]!.message).toContain(`column ${column}`)
+    }
+    expect(errors[0]!.message).toMatch(/^Record 0: /)
+    expect(errors[1]!.message).toMatch(/^Record 1: .*'I' \(int\) could not be converted from 3000000000/)
+    expect(errors.every((e) => e.clientRequestId === 'types-1' && e.inputStreamId === 'Custom-Types')).toBe(true)
   })
 })
