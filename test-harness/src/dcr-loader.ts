@@ -183,8 +183,14 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
     resourceGroup: 'emulator',
     location: 'local',
   }
-  const defaults = resolveArmExpressions(u.templateParameters, ctx, `${source} (parameter defaults)`)
-  ctx.parameters = { ...defaults, ...options.parameters }
+  // Given values win; a default may refer to parameters declared before it (ARM allows
+  // `[resourceId(…, parameters('workspaceName'))]`), so defaults resolve in order, seeing the given values.
+  const parameters: Record<string, unknown> = { ...options.parameters }
+  ctx.parameters = parameters
+  for (const [name, value] of Object.entries(u.templateParameters)) {
+    if (Object.hasOwn(parameters, name)) continue
+    parameters[name] = resolveArmExpressions(value, ctx, `${source} (default of parameter '${name}')`)
+  }
   ctx.variables = resolveArmExpressions(u.templateVariables, ctx, `${source} (variables)`)
   const resource = resolveArmExpressions(u.resource, ctx, source)
   const props = resource['properties'] as Record<string, unknown>

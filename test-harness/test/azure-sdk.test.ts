@@ -96,4 +96,51 @@ describe('official Azure SDK against the emulator', () => {
       [204, ''],
     ])
   })
+
+  test('a 401 fault is reported by the SDK (it does not retry 401); the next upload succeeds', async () => {
+    const client = new LogsIngestionClient(emulator.endpoint, credential(emulator))
+    emulator.setFaults([{ fault: { type: 'unauthorized' }, times: 1 }])
+    const errors: unknown[] = []
+    await expect(
+      client.upload(DEFAULT_RULE_ID, DEFAULT_STREAM_NAME, [{ Body: 'refused' }], {
+        onError: (e) => errors.push(e.cause),
+      }),
+    ).rejects.toThrow()
+    expect(errors).toEqual([expect.objectContaining({ statusCode: 401, code: 'InvalidAuthenticationToken' })])
+    await client.upload(DEFAULT_RULE_ID, DEFAULT_STREAM_NAME, [{ Body: 'accepted' }])
+    expect(emulator.rows<AppLogsRow>('AppLogs_CL').map((r) => r.Body)).toEqual(['accepted'])
+  })
+
+  test('with revoke, the cached token stays refused: the SDK keeps failing until it gets a new token', async () => {
+    const client = new LogsIngestionClient(emulator.endpoint, credential(emulator))
+    emulator.setFaults([{ fault: { type: 'unauthorized', revoke: true }, times: 1 }])
+    await expect(client.upload(DEFAULT_RULE_ID, DEFAULT_STREAM_NAME, [{ Body: '1' }])).rejects.toThrow()
+    await expect(client.upload(DEFAULT_RULE_ID, DEFAULT_STREAM_NAME, [{ Body: '2' }])).rejects.toThrow()
+    expect(emulator.requests().map((r) => [r.status, r.errorCode])).toEqual([
+      [401, 'InvalidAuthenticationToken'],
+      [401, 'InvalidAuthenticationToken'],
+    ])
+    // A fresh credential gets a fresh token, which works.
+    await new LogsIngestionClient(emulator.endpoint, credential(emulator)).upload(
+      DEFAULT_RULE_ID,
+      DEFAULT_STREAM_NAME,
+      [{ Body: '3' }],
+    )
+    expect(emulator.count('AppLogs_CL')).toBe(1)
+  })
+
+  test('throttling: the SDK waits for Retry-After and then delivers', async () => {
+    const throttled = await startEmulator({ throttle: { requestsPerWindow: 1, windowMs: 2000 } })
+    try {
+      const client = new LogsIngestionClient(throttled.endpoint, credential(throttled))
+      await client.upload(DEFAULT_RULE_ID, DEFAULT_STREAM_NAME, [{ Body: 'first' }])
+      await client.upload(DEFAULT_RULE_ID, DEFAULT_STREAM_NAME, [{ Body: 'second' }])
+      const requests = throttled.requests()
+      expect(requests.map((r) => r.status)).toEqual([204, 429, 204])
+      expect(requests[1]).toMatchObject({ errorCode: 'TooManyRequests' })
+      expect(throttled.rows<AppLogsRow>('AppLogs_CL').map((r) => r.Body)).toEqual(['first', 'second'])
+    } finally {
+      await throttled.close()
+    }
+  })
 })

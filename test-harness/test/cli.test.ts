@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -68,6 +69,8 @@ describe('dcr-logs-emulator CLI', () => {
     expect(info.rules[0]).toMatchObject({ ruleId: 'dcr-00112233445566778899aabbccddeeff', streams: ['Custom-AppLogs'] })
     const emulator = { ...info, rules: info.rules } as unknown as Parameters<typeof ingest>[0]
     expect((await ingest(emulator, [{ Body: 'from the CLI' }])).status).toBe(204)
+    // The same fields, with the same values, as emulator.info() (served by the control endpoint).
+    expect((await send(info, '/_emulator/info')).json()).toEqual(info)
     const rows = await send(info, '/_emulator/rows/AppLogs_CL')
     expect(rows.json()).toEqual([expect.objectContaining({ Body: 'from the CLI' })])
     let extra = ''
@@ -98,6 +101,42 @@ describe('dcr-logs-emulator CLI', () => {
     expect(out).toMatch(/^export NODE_EXTRA_CA_CERTS='.+ca\.pem'$/m)
     expect(out).toMatch(/^ {2}dcr-[0-9a-f]{32} {2}tutorial {2}Custom-MyTable$/m)
     expect(out).toMatch(/^ {2}dcr-[0-9a-f]{32} {2}docs-samples-text-logs {2}Custom-MyLogFileFormat$/m)
+  })
+
+  test('--json with --dcr, --faults and --throttle-requests: the DCR from the file is served with the plan active', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dcr-logs-cli-'))
+    const plan = join(dir, 'faults.json')
+    writeFileSync(plan, JSON.stringify([{ fault: { type: 'status', status: 503, retryAfterSeconds: 2 }, times: 1 }]))
+    try {
+      const { lines } = run([
+        '--json',
+        '--dcr',
+        join(FIXTURES, 'docs-ingestion-overview-direct.json'),
+        '--faults',
+        plan,
+        '--throttle-requests',
+        '2',
+      ])
+      const [line] = await firstLines(lines, 1)
+      const info = JSON.parse(line!) as EmulatorInfo
+      expect(info.rules).toEqual([
+        expect.objectContaining({
+          name: 'docs-ingestion-overview-direct',
+          streams: ['Custom-MyTable'],
+          kind: 'Direct',
+        }),
+      ])
+      expect(info.env['DCR_LOGS_STREAM_NAME']).toBe('Custom-MyTable')
+      const emulator = info as unknown as Parameters<typeof ingest>[0]
+      const first = await ingest(emulator, [{ Computer: 'a' }])
+      expect([first.status, first.headers['retry-after']]).toEqual([503, '2'])
+      expect((await ingest(emulator, [{ Computer: 'b' }])).status).toBe(204)
+      expect((await ingest(emulator, [{ Computer: 'c' }])).status).toBe(204)
+      expect((await ingest(emulator, [{ Computer: 'd' }])).status).toBe(429)
+      expect((await send(info, '/_emulator/counts')).json()).toEqual({ MyTable_CL: 2 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   test('bad arguments exit with 2 and the usage; a bad DCR exits with 1 and the reason', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Emulator, startEmulator } from '../src/index.ts'
-import { ingest, recent, send } from './helpers.ts'
+import { fetchToken, ingest, recent, send } from './helpers.ts'
 
 let emulator: Emulator
 beforeAll(async () => {
@@ -61,6 +61,76 @@ describe('control endpoint', () => {
       error: { code: 'BadRequest', message: expect.stringContaining("unknown fault type 'nope'") },
     })
     expect((await control('faults', { method: 'PUT', body: '{not json' })).status).toBe(400)
+  })
+
+  test('every fault kind and selection mode can be driven over the control endpoint', async () => {
+    emulator.reset()
+    const put = (plan: unknown) =>
+      control('faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) })
+    const statusOf = (body: unknown = [{ Body: 'x' }]) =>
+      ingest(emulator, body).then(
+        (r) => r.status,
+        (e: NodeJS.ErrnoException) => e.code ?? 'error',
+      )
+
+    // A bare array of rules is a plan too; a script of kinds, with a pass (null) in the middle.
+    expect(
+      (
+        await put([
+          {
+            sequence: [
+              { type: 'status', status: 429, retryAfterSeconds: 3 },
+              null,
+              { type: 'reset', when: 'before-body' },
+              { type: 'latency', ms: 20 },
+              { type: 'unauthorized' },
+              { type: 'reset', when: 'after-body', ingest: true },
+            ],
+          },
+        ])
+      ).status,
+    ).toBe(204)
+    const seen = []
+    for (let i = 0; i < 7; i++) seen.push(await statusOf([{ Body: `r${i}` }]))
+    expect(seen).toEqual([429, 204, 'ECONNRESET', 204, 401, 'ECONNRESET', 204])
+    expect(emulator.requests().map((r) => r.fault ?? '')).toEqual([
+      'status:429 retry-after:3',
+      '',
+      'reset:before-body',
+      'latency:20',
+      'unauthorized',
+      'reset:after-body',
+      '',
+    ])
+    expect(emulator.rows('AppLogs_CL').map((r) => r['Body'])).toEqual(['r1', 'r3', 'r5', 'r6'])
+
+    expect((await put({ rules: [{ fault: { type: 'status', status: 500 }, everyNth: 2 }] })).status).toBe(204)
+    expect([await statusOf(), await statusOf(), await statusOf(), await statusOf()]).toEqual([204, 500, 204, 500])
+
+    const seeded = { seed: 3, rules: [{ fault: { type: 'status', status: 503 }, probability: 0.5 }] }
+    await put(seeded)
+    const first = [await statusOf(), await statusOf(), await statusOf(), await statusOf(), await statusOf()]
+    await put(seeded)
+    const again = [await statusOf(), await statusOf(), await statusOf(), await statusOf(), await statusOf()]
+    expect(again).toEqual(first)
+    expect(first.every((s) => s === 204 || s === 503)).toBe(true)
+
+    await put([{ fault: { type: 'hang' } }])
+    const hung = send(
+      emulator,
+      `/dataCollectionRules/${emulator.rules[0]!.ruleId}/streams/Custom-AppLogs?api-version=2023-01-01`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await fetchToken(emulator)}`, 'content-type': 'application/json' },
+        body: '[]',
+        timeoutMs: 200,
+      },
+    )
+    await expect(hung).rejects.toThrow('client timeout')
+    await expect.poll(() => emulator.requests().at(-1)?.fault).toBe('hang')
+    expect((await control('reset', { method: 'POST' })).status).toBe(204)
+    expect(emulator.faults()).toBeUndefined()
+    expect(await statusOf()).toBe(204)
   })
 
   test('wait long-polls until rows arrive, or answers 408', async () => {

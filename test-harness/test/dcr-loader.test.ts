@@ -325,6 +325,98 @@ describe('transformations and routing, end to end over HTTPS', () => {
     expect(e.rules[1]!.streams).toEqual(['Custom-MyLogFileFormat'])
   })
 
+  test('source | extend TimeGenerated = now() stamps the receive time; todatetime() reads a string column', async () => {
+    const fixed = Date.now()
+    const doc = {
+      properties: {
+        streamDeclarations: {
+          'Custom-In': {
+            columns: [
+              { name: 'Msg', type: 'string' },
+              { name: 'When', type: 'string' },
+            ],
+          },
+        },
+        destinations: { logAnalytics: [{ name: 'la', workspaceResourceId: 'x' }] },
+        dataFlows: [
+          {
+            streams: ['Custom-In'],
+            destinations: ['la'],
+            transformKql: 'source | extend TimeGenerated = now()',
+            outputStream: 'Custom-Stamped_CL',
+          },
+          {
+            streams: ['Custom-In'],
+            destinations: ['la'],
+            transformKql: 'source | extend TimeGenerated = todatetime(When) | project TimeGenerated, Msg',
+            outputStream: 'Custom-Parsed_CL',
+          },
+        ],
+      },
+    }
+    const e = await start({ dcrs: [doc], now: () => fixed })
+    const when = new Date(fixed - 3_600_000).toISOString()
+    expect((await ingest(e, [{ Msg: 'm', When: when, Other: 'dropped' }])).status).toBe(204)
+    expect(e.rows('Stamped_CL')).toEqual([{ Msg: 'm', When: when, TimeGenerated: new Date(fixed) }])
+    expect(e.rows('Parsed_CL')).toEqual([{ TimeGenerated: new Date(when), Msg: 'm' }])
+  })
+
+  test('a custom stream routed to outputStream Microsoft-Syslog lands in Syslog, typed per its schema', async () => {
+    const doc = {
+      properties: {
+        streamDeclarations: {
+          'Custom-SyslogIn': {
+            columns: [
+              { name: 'Host', type: 'string' },
+              { name: 'Msg', type: 'string' },
+              { name: 'Pid', type: 'string' },
+            ],
+          },
+        },
+        destinations: { logAnalytics: [{ name: 'la', workspaceResourceId: 'x' }] },
+        dataFlows: [
+          {
+            streams: ['Custom-SyslogIn'],
+            destinations: ['la'],
+            transformKql:
+              "source | project TimeGenerated = now(), Computer = Host, SyslogMessage = Msg, ProcessID = Pid, Facility = 'user'",
+            outputStream: 'Microsoft-Syslog',
+          },
+        ],
+      },
+    }
+    const e = await start({ dcrs: [doc] })
+    expect(e.rules[0]!.streams).toEqual(['Custom-SyslogIn'])
+    expect((await ingest(e, [{ Host: 'vm1', Msg: 'hello', Pid: '4242' }])).status).toBe(204)
+    expect(e.counts()).toEqual({ Syslog: 1 })
+    const [row] = e.rows('Syslog')
+    expect(row).toMatchObject({ Computer: 'vm1', SyslogMessage: 'hello', ProcessID: 4242, Facility: 'user' })
+    expect(row!['TimeGenerated']).toBeInstanceOf(Date)
+    expect(Object.keys(row!)).toEqual(expect.arrayContaining(['HostName', 'SeverityLevel', 'EventTime']))
+    expect(row).not.toHaveProperty('TenantId')
+  })
+
+  test('every published fixture starts in one emulator, unchanged', async () => {
+    const files = readdirSync(join(FIXTURES, 'dcr')).filter((f) => f.endsWith('.json'))
+    const e = await start({ dcrs: files.map((f) => join(FIXTURES, 'dcr', f)), parameters: TUTORIAL_PARAMS })
+    expect(e.rules.length).toBeGreaterThanOrEqual(files.length)
+    expect(new Set(e.rules.map((r) => r.ruleId)).size).toBe(e.rules.length)
+  })
+
+  test('a reserved column name makes startEmulator() fail with INVALID_DCR and the column named', async () => {
+    const doc = {
+      properties: {
+        streamDeclarations: { 'Custom-T': { columns: [{ name: '_ResourceId', type: 'string' }] } },
+        destinations: { logAnalytics: [{ name: 'la', workspaceResourceId: 'x' }] },
+        dataFlows: [{ streams: ['Custom-T'], destinations: ['la'], outputStream: 'Custom-T_CL' }],
+      },
+    }
+    await expect(startEmulator({ dcrs: [doc] })).rejects.toMatchObject({
+      code: 'INVALID_DCR',
+      message: expect.stringContaining("'_ResourceId' is a reserved column name"),
+    })
+  })
+
   test('DCR files load by path, and bad files fail clearly', async () => {
     const e = await start({ dcrs: [join(FIXTURES, 'dcr', 'docs-ingestion-overview-direct.json')] })
     expect(e.rules[0]!.streams).toEqual(['Custom-MyTable'])

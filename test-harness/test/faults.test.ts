@@ -157,6 +157,42 @@ describe('selection modes', () => {
     expect(await statuses(2)).toEqual([204, 204])
   })
 
+  test('scoped to a DCR: only requests to that immutable id get the fault', async () => {
+    emulator.setFaults([
+      { fault: { type: 'status', status: 500 }, ruleId: 'dcr-ffffffffffffffffffffffffffffffff' },
+      { fault: { type: 'status', status: 502 }, ruleId: emulator.rules[0]!.ruleId, times: 1 },
+    ])
+    expect(await statuses(2)).toEqual([502, 204])
+  })
+
+  test('the first rule that fires wins; every matching rule still counts the request', async () => {
+    emulator.setFaults([
+      { fault: { type: 'status', status: 503 }, everyNth: 2 },
+      { fault: { type: 'status', status: 500 }, everyNth: 3 },
+    ])
+    // 2 and 4 hit the first rule; 3 hits the second; 6 would hit both and the first wins.
+    expect(await statuses(6)).toEqual([204, 503, 500, 503, 204, 503])
+  })
+
+  test('a plan passed to startEmulator() is active from the first request', async () => {
+    const e = await startEmulator({ faults: { rules: [{ fault: { type: 'status', status: 504 }, times: 1 }] } })
+    try {
+      const t = await fetchToken(e)
+      expect((await ingest(e, [{ Body: 'x' }], { token: t })).status).toBe(504)
+      expect((await ingest(e, [{ Body: 'y' }], { token: t })).status).toBe(204)
+      expect(e.faults()).toEqual({ rules: [{ fault: { type: 'status', status: 504 }, times: 1 }] })
+    } finally {
+      await e.close()
+    }
+  })
+
+  test('reset() removes the plan', async () => {
+    emulator.setFaults([{ fault: { type: 'status', status: 500 } }])
+    emulator.reset()
+    expect(emulator.faults()).toBeUndefined()
+    expect(await statuses(1)).toEqual([204])
+  })
+
   test('probability replays identically for the same seed', () => {
     const plan = { seed: 42, rules: [{ fault: { type: 'status', status: 503 } as Fault, probability: 0.3 }] }
     const pattern = (p: typeof plan) => {

@@ -83,6 +83,39 @@ describe('request checks', () => {
     expect(reply.headers['www-authenticate']).toMatch(/^Bearer authorization_uri=/)
   })
 
+  test('401 InvalidAuthenticationTokenTenant for a token of another tenant; 405 for a method other than POST', async () => {
+    const path = ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs')
+    const otherTenant = emulator.createAccessToken({ tenantId: '00000000-0000-0000-0000-000000000009' })
+    expectAzureError(
+      await post(path, { ...auth(), authorization: `Bearer ${otherTenant}` }),
+      401,
+      'InvalidAuthenticationTokenTenant',
+    )
+    expectAzureError(await send(emulator, path, { method: 'GET', headers: auth() }), 405, 'MethodNotAllowed')
+    expect(emulator.requests().map((r) => [r.status, r.errorCode])).toEqual([
+      [401, 'InvalidAuthenticationTokenTenant'],
+      [405, 'MethodNotAllowed'],
+    ])
+  })
+
+  test('204 carries x-ms-request-id, the CorrelationId of the DCR errors it caused', async () => {
+    const reply = await ingest(emulator, [{ Body: 'x', SeverityNumber: 'not a number' }])
+    expect(reply.status).toBe(204)
+    expect(reply.headers['x-ms-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(emulator.dcrErrors()).toEqual([expect.objectContaining({ correlationId: reply.headers['x-ms-request-id'] })])
+  })
+
+  test('a UTF-8 byte order mark and Content-Encoding: identity are accepted', async () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[{"Body":"bom"}]')])
+    const reply = await post(
+      ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs'),
+      { ...auth(), 'content-encoding': 'identity' },
+      body,
+    )
+    expect(reply.status).toBe(204)
+    expect(emulator.rows<AppLogsRow>('AppLogs_CL').map((r) => r.Body)).toEqual(['bom'])
+  })
+
   test('403 for a token with the wrong audience', async () => {
     const storage = await fetchToken(emulator, 'https://storage.azure.com/.default')
     const reply = await post(ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs'), {
@@ -181,7 +214,10 @@ describe('request checks', () => {
     expect(emulator.counts()).toEqual({})
     expect(emulator.requests()[0]).toMatchObject({ status: 204, records: 0 })
     expect(emulator.dcrErrors()).toEqual([
-      expect.objectContaining({ operationName: 'Ingestion', message: expect.stringContaining(`JSON ${type}, not an array`) }),
+      expect.objectContaining({
+        operationName: 'Ingestion',
+        message: expect.stringContaining(`JSON ${type}, not an array`),
+      }),
     ])
   })
 
@@ -407,7 +443,16 @@ describe('every declared column type, over HTTPS', () => {
         T: '2026-01-15T10:00:00+02:00',
       },
       { TimeGenerated: time, S: { o: [1] }, I: 7.9, L: -5, R: 3, B: 0, D: { k: [1, 'x'] }, T: '2026-01-15 10:00' },
-      { TimeGenerated: time, S: true, I: true, L: false, R: '-1e3', B: 1, D: [1, 2], T: 'Thu, 15 Jan 2026 10:00:00 GMT' },
+      {
+        TimeGenerated: time,
+        S: true,
+        I: true,
+        L: false,
+        R: '-1e3',
+        B: 1,
+        D: [1, 2],
+        T: 'Thu, 15 Jan 2026 10:00:00 GMT',
+      },
       { TimeGenerated: time },
     ])
     expect(reply.status).toBe(204)
@@ -428,7 +473,16 @@ describe('every declared column type, over HTTPS', () => {
     expect(rows[2]).toMatchObject({ S: 'true', I: 1, L: 0, R: -1000, B: true, D: [1, 2] })
     expect(rows[2]!['T']).toEqual(new Date('2026-01-15T10:00:00Z'))
     // Missing values: '' for strings, null for everything else.
-    expect(rows[3]).toEqual({ TimeGenerated: new Date(time), S: '', I: null, L: null, R: null, B: null, D: null, T: null })
+    expect(rows[3]).toEqual({
+      TimeGenerated: new Date(time),
+      S: '',
+      I: null,
+      L: null,
+      R: null,
+      B: null,
+      D: null,
+      T: null,
+    })
   })
 
   test('a value of each type that cannot convert is stored empty and listed in one DCR error per record', async () => {

@@ -1,5 +1,6 @@
+import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { type Emulator, startEmulator, THROTTLE_DEFAULTS } from '../src/index.ts'
+import { DEFAULT_DCR, type Emulator, startEmulator, THROTTLE_DEFAULTS } from '../src/index.ts'
 import { Throttle } from '../src/throttle.ts'
 import { fetchToken, ingest } from './helpers.ts'
 
@@ -26,14 +27,39 @@ describe('per-DCR budgets over HTTPS', () => {
     expect((await ingest(e, [{ Body: '4' }], { token })).status).toBe(204)
   })
 
-  test('the byte budget counts decoded bytes', async () => {
-    const e = await startEmulator({ throttle: { bytesPerWindow: 1000 } })
+  test('the byte budget counts decoded bytes and answers 429 with Retry-After', async () => {
+    let clock = Date.now()
+    const e = await startEmulator({ throttle: { bytesPerWindow: 1000 }, now: () => clock })
     started.push(e)
     const token = await fetchToken(e)
     expect((await ingest(e, [{ Body: 'x'.repeat(1500) }], { token })).status).toBe(204)
+    clock += 15_000
     const throttled = await ingest(e, [{ Body: 'y' }], { token })
     expect(throttled.status).toBe(429)
+    expect(throttled.headers['retry-after']).toBe('45')
+    expect(throttled.headers['x-ms-error-code']).toBe('TooManyRequests')
     expect(throttled.json()).toMatchObject({ error: { message: expect.stringContaining('1000 bytes per 60 s') } })
+    expect(e.count('AppLogs_CL')).toBe(1)
+    clock += 45_000
+    expect((await ingest(e, [{ Body: 'z' }], { token })).status).toBe(204)
+  })
+
+  test('budgets are per DCR: a throttled DCR does not slow another one down', async () => {
+    const e = await startEmulator({
+      dcrs: [DEFAULT_DCR, { dcr: join(import.meta.dirname, 'fixtures', 'dcr', 'docs-ingestion-overview-direct.json') }],
+      throttle: { requestsPerWindow: 1 },
+    })
+    started.push(e)
+    const token = await fetchToken(e)
+    const [first, second] = e.rules
+    expect((await ingest(e, [{ Body: 'a' }], { token })).status).toBe(204)
+    const throttled = await ingest(e, [{ Body: 'b' }], { token })
+    expect(throttled.status).toBe(429)
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+    expect(throttled.json()).toMatchObject({ error: { message: expect.stringContaining(first!.ruleId) } })
+    const other = await ingest(e, [{ Computer: 'c' }], { token, ruleId: second!.ruleId, stream: 'Custom-MyTable' })
+    expect(other.status).toBe(204)
+    expect(e.counts()).toEqual({ AppLogs_CL: 1, MyTable_CL: 1 })
   })
 
   test('throttle: false never throttles', async () => {

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { HELP } from '../src/cli-options.ts'
+import { DEFAULTS, type Emulator, startEmulator, THROTTLE_DEFAULTS } from '../src/index.ts'
+
+const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8')
+const readme = read('../README.md')
+
+/** First-cell names of the README's table rows (`` `name` ``, `` `name(args)` ``, `` `--flag <value>` ``), with the row's cells. */
+const rows = new Map<string, string[]>()
+for (const line of readme.split('\n')) {
+  const m = /^\|\s*`([\w-]+)[`( ]/.exec(line)
+  if (m === null) continue
+  // cells split on unescaped pipes: types such as `A \| false` hold escaped ones
+  const cells = line
+    .split(/(?<!\\)\|/)
+    .slice(1, -1)
+    .map((c) => c.trim())
+  if (!rows.has(m[1]!)) rows.set(m[1]!, cells)
+}
+
+/** Members of an exported interface, read from its source (the README must not lag behind the types). */
+const interfaceKeys = (file: string, name: string): string[] => {
+  const source = read(file)
+  const start = source.indexOf(`export interface ${name} `)
+  expect(start, `interface ${name} in ${file}`).toBeGreaterThanOrEqual(0)
+  const body = source.slice(source.indexOf('{', start) + 1, source.indexOf('\n}', start))
+  return [...body.matchAll(/^ {2}(?:readonly )?(\w+)\??[:(<]/gm)].map((m) => m[1]!)
+}
+
+const defaultCell = (value: unknown): string => `\`${JSON.stringify(value).replaceAll('"', "'")}\``
+
+describe('README', () => {
+  let emulator: Emulator
+  beforeAll(async () => {
+    emulator = await startEmulator()
+  })
+  afterAll(() => emulator.close())
+
+  test('documents every startEmulator() option, with the defaults DEFAULTS has', () => {
+    const options = interfaceKeys('../src/options.ts', 'EmulatorOptions')
+    expect(options.length).toBeGreaterThan(15)
+    for (const name of options) expect(rows.has(name), `option ${name}`).toBe(true)
+    for (const [name, value] of Object.entries(DEFAULTS)) {
+      if (!options.includes(name)) continue
+      expect(rows.get(name)?.[2], `default of ${name}`).toBe(defaultCell(value))
+    }
+  })
+
+  test('documents the throttle budgets with THROTTLE_DEFAULTS', () => {
+    for (const [name, value] of Object.entries(THROTTLE_DEFAULTS)) {
+      expect(rows.get(name)?.[1], `default of throttle.${name}`).toBe(defaultCell(value))
+    }
+  })
+
+  test('documents every member of a running Emulator', () => {
+    const members = Object.keys(emulator)
+    expect(members).toEqual(expect.arrayContaining(['endpoint', 'rows', 'requests', 'dcrErrors', 'setFaults', 'close']))
+    for (const name of members) expect(rows.has(name), `member ${name}`).toBe(true)
+  })
+
+  test('documents every field of a request record and of a DCR error', () => {
+    for (const name of [
+      ...interfaceKeys('../src/store.ts', 'RequestRecord'),
+      ...interfaceKeys('../src/store.ts', 'DcrLogError'),
+    ]) {
+      expect(rows.has(name), `field ${name}`).toBe(true)
+    }
+  })
+
+  test('documents every CLI flag', () => {
+    const flags = [...new Set([...HELP.matchAll(/--[a-z][\w-]*/g)].map((m) => m[0]))]
+    expect(flags).toEqual(expect.arrayContaining(['--json', '--dcr', '--faults', '--param']))
+    for (const flag of flags) expect(rows.has(flag), `flag ${flag}`).toBe(true)
+  })
+
+  test('documents every fault kind and every rule field', () => {
+    const kinds = [...read('../src/faults.ts').matchAll(/\| \{ type: '(\w+)'/g)].map((m) => m[1]!)
+    expect(kinds).toEqual(['status', 'reset', 'latency', 'hang', 'unauthorized'])
+    for (const kind of kinds) expect(rows.has(kind), `fault ${kind}`).toBe(true)
+    for (const field of interfaceKeys('../src/faults.ts', 'FaultRule')) {
+      expect(rows.has(field), `rule field ${field}`).toBe(true)
+    }
+  })
+
+  test('documents every control route', () => {
+    const routes = [...read('../src/control.ts').matchAll(/case '(GET|PUT|POST|DELETE) ([\w-]+)'/g)]
+    expect(routes.length).toBeGreaterThan(8)
+    for (const [, method, resource] of routes) {
+      expect(readme, `${method} /_emulator/${resource}`).toMatch(
+        new RegExp(`^\\|.*\`${method} /_emulator/${resource}[\`/?]`, 'm'),
+      )
+    }
+  })
+
+  test('every row of the fidelity table says Full, Partly or No', () => {
+    const section = readme.slice(readme.indexOf('\n## Fidelity'), readme.indexOf('\n## Troubleshooting'))
+    const tableRows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---'))
+    expect(tableRows.length).toBeGreaterThan(30)
+    for (const row of tableRows.slice(1)) {
+      const cells = row.split(/(?<!\\)\|/).slice(1, -1)
+      expect(cells, row).toHaveLength(3)
+      expect(['Full', 'Partly', 'No'], row).toContain(cells[1]!.trim())
+    }
+  })
+
+  test('the usage example is test/readme-example.test.ts, which runs', () => {
+    const example = read('./readme-example.test.ts').split('\n').slice(1).join('\n').trim()
+    const block = /<!-- readme-example:start -->\s*```ts\n([\s\S]*?)```\s*<!-- readme-example:end -->/.exec(readme)
+    expect(block).not.toBeNull()
+    expect(block![1]!.trim()).toBe(example)
+  })
+})
