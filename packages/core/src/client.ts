@@ -868,6 +868,8 @@ class Client implements LogsIngestionClient {
       leftovers.push(...r.body.entries)
       this._batches.delete(r.batch)
     }
+    // records in the open and ready bodies were reserved against the buffer's limits
+    for (const e of leftovers) this._buffer.release(e.bytes, 1)
     leftovers.push(...this._buffer.drain())
     if (leftovers.length > 0) {
       this._drop('shutdown-timeout', leftovers, {

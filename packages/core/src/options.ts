@@ -67,7 +67,7 @@ export interface LogsIngestionClientOptions {
   initialDelayMs?: number
   /** Longest backoff delay (a longer `Retry-After` is still honoured within `maxRetryTimeMs`). @defaultValue `DEFAULTS.maxDelayMs` */
   maxDelayMs?: number
-  /** How long 403 keeps being retried after the first 403 of a streak (role assignments take up to 30 min to apply). @defaultValue `DEFAULTS.forbiddenRetryMs` */
+  /** How long 403 keeps being retried after the first 403 of a streak (role assignments take up to 30 min to apply); replaces `maxRetryTimeMs` for 403. @defaultValue `DEFAULTS.forbiddenRetryMs` */
   forbiddenRetryMs?: number
   /** Cut batches so they span at most this much `TimeGenerated` (30 min for Auxiliary tables); 0 = off. @defaultValue `DEFAULTS.maxTimeSpanMs` */
   maxTimeSpanMs?: number
@@ -234,7 +234,13 @@ export const envVarFor = (option: string): string =>
 const invalid = (option: string, got: unknown, expected: string): LogsIngestionError =>
   new LogsIngestionError('INVALID_OPTIONS', `Invalid option "${option}": expected ${expected} (got ${show(got)}).`)
 
+/** A value shown in an error by description only (it may be a secret). */
+class Redacted {
+  constructor(readonly description: string) {}
+}
+
 const show = (value: unknown): string => {
+  if (value instanceof Redacted) return value.description
   if (typeof value === 'string') return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)
   if (typeof value === 'function') return 'a function'
   if (value === null || typeof value !== 'object') return String(value)
@@ -291,7 +297,14 @@ const REQUIRED_CREDENTIAL_FIELDS: Record<string, readonly string[]> = {
 const validateCredential = (credential: unknown): TokenCredential | CredentialConfig => {
   const expected =
     'a TokenCredential (an object with getToken()) or a config such as { type: "clientSecret", tenantId, clientId, clientSecret }'
-  if (credential === null || typeof credential !== 'object') throw invalid('credential', credential, expected)
+  if (credential === null || typeof credential !== 'object') {
+    // a string here is often a client secret passed in the wrong place
+    throw invalid(
+      'credential',
+      typeof credential === 'string' ? new Redacted('a string, not shown') : credential,
+      expected,
+    )
+  }
   if (typeof (credential as TokenCredential).getToken === 'function') return credential as TokenCredential
   const type = (credential as { type?: unknown }).type
   if (typeof type !== 'string' || !CREDENTIAL_TYPES.has(type)) {
@@ -390,25 +403,27 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
   const endpointHelp =
     'the https URL of the DCR logsIngestion endpoint or of a DCE, e.g. "https://my-dcr-a1b2.eastus-1.ingest.monitor.azure.com" (option "endpoint" or env DCR_LOGS_ENDPOINT)'
   if (typeof endpointRaw !== 'string' || endpointRaw.trim() === '') throw invalid('endpoint', endpointRaw, endpointHelp)
+  // a pasted URL may carry user:password or a signed query string
+  const shownEndpoint = endpointRaw.replace(/\/\/[^@/?#]*@/, '//<redacted>@').replace(/\?.*$/s, '?<redacted>')
   let endpoint: URL
   try {
     endpoint = new URL(endpointRaw.trim())
   } catch {
-    throw invalid('endpoint', endpointRaw, endpointHelp)
+    throw invalid('endpoint', shownEndpoint, endpointHelp)
   }
   if (endpoint.protocol === 'http:') {
     if (!allowInsecureHttp || !isLoopbackHost(endpoint.hostname)) {
       throw invalid(
         'endpoint',
-        endpointRaw,
+        shownEndpoint,
         `${endpointHelp}; plain http is only allowed with allowInsecureHttp: true and a loopback host`,
       )
     }
   } else if (endpoint.protocol !== 'https:') {
-    throw invalid('endpoint', endpointRaw, endpointHelp)
+    throw invalid('endpoint', shownEndpoint, endpointHelp)
   }
   if (endpoint.search !== '' || endpoint.hash !== '' || endpoint.username !== '' || endpoint.password !== '') {
-    throw invalid('endpoint', endpointRaw, `${endpointHelp}, without query, fragment or credentials`)
+    throw invalid('endpoint', shownEndpoint, `${endpointHelp}, without query, fragment or credentials`)
   }
   endpoint.pathname = endpoint.pathname.replace(/\/+$/, '')
 
@@ -507,7 +522,11 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
       if (!(typeof c === 'string' || Buffer.isBuffer(c)) || !String(c).includes('-----BEGIN CERTIFICATE-----')) {
         throw invalid(
           'ca',
-          typeof c === 'string' ? `${c.slice(0, 40)}…` : c,
+          typeof c !== 'string'
+            ? c
+            : c.includes('PRIVATE KEY')
+              ? new Redacted('a private key, not shown')
+              : `${c.slice(0, 40)}…`,
           'PEM certificate text (-----BEGIN CERTIFICATE-----), or an array of them',
         )
       }

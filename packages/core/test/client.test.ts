@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto'
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { gunzipSync } from 'node:zlib'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   createLogsIngestionClient,
+  DIAGNOSTIC_CHANNELS,
   type DropEvent,
   type IngestionTransport,
   type SendOutcome,
@@ -315,6 +318,166 @@ describe('LogsIngestionClient', () => {
     }
     expect(sent.reduce((n, s) => n + s.records.length, 0)).toBe(120)
     await client.close()
+  })
+
+  it('drop-newest refuses the new record when full and keeps the queued ones', async () => {
+    const { client, drops, sent } = setup(() => ok, { maxBufferRecords: 4, overflow: 'drop-newest', lingerMs: 60_000 })
+    const pushed = records(6).map((r) => client.push(r))
+    expect(pushed).toEqual([true, true, true, true, false, false])
+    await client.flush()
+    expect(sent.flatMap((s) => s.records.map((r) => r.Body))).toEqual(records(4).map((r) => r.Body))
+    expect(drops.flatMap((d) => d.records.map((j) => JSON.parse(j).Body))).toEqual(['message 4', 'message 5'])
+    expect(drops[0]).toMatchObject({ reason: 'buffer-full', retriable: true })
+    expect(client.stats().records).toMatchObject({ accepted: 4, delivered: 4, dropped: 2 })
+    await client.close()
+  })
+
+  it('sends a batch as soon as it reaches maxRecordsPerRequest, without waiting for linger or flush', async () => {
+    const { client, sent } = setup(() => ok, { maxRecordsPerRequest: 10, lingerMs: 60_000 })
+    for (const r of records(25)) client.push(r)
+    await expect.poll(() => sent.length, { timeout: 5000 }).toBe(2)
+    expect(sent.map((s) => s.records.length)).toEqual([10, 10])
+    await client.flush()
+    expect(sent.map((s) => s.records.length)).toEqual([10, 10, 5])
+    await client.close()
+  })
+
+  it('sends a batch once it is full by size (as sent), without waiting for linger or flush', async () => {
+    const { client, sent } = setup(() => ok, { maxRequestBytes: 4096, lingerMs: 60_000 })
+    // random base64 barely compresses: a few dozen records fill 4 KiB of gzip
+    for (let i = 0; i < 200; i++) client.push({ Body: randomBytes(90).toString('base64') })
+    await expect.poll(() => sent.length, { timeout: 5000 }).toBeGreaterThan(3)
+    for (const s of sent) expect(s.bytes).toBeLessThanOrEqual(4096)
+    await client.close()
+  })
+
+  it('reports a record too large even alone and compressed, without sending it', async () => {
+    const { client, sent, drops } = setup(() => ok)
+    // 25 columns of random base64, each just under maxFieldBytes: 1.6 MB that gzip cannot bring under 1 MiB
+    const huge: Record<string, string> = {}
+    for (let i = 0; i < 25; i++) huge[`C${i}`] = randomBytes(48_000).toString('base64')
+    expect(client.push(huge)).toBe(true)
+    client.push({ Body: 'small' })
+    await client.flush()
+    expect(drops).toHaveLength(1)
+    expect(drops[0]).toMatchObject({ reason: 'record-too-large', retriable: false })
+    expect(drops[0]!.error.message).toMatch(/does not fit in 1048576 bytes even compressed/)
+    expect(sent.flatMap((s) => s.records.map((r) => r.Body))).toEqual(['small'])
+    expect(client.stats().records).toMatchObject({ accepted: 2, delivered: 1, dropped: 1 })
+    await client.close()
+  })
+
+  it('flush() returns early when its AbortSignal aborts; the records stay queued and are sent later', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const { client, sent } = setup(async () => {
+      await gate
+      return ok
+    })
+    client.push({ Body: 'a' })
+    const controller = new AbortController()
+    const flushing = client.flush({ signal: controller.signal })
+    controller.abort()
+    expect(await flushing).toEqual({ settled: false, pending: 1 })
+    const aborted = AbortSignal.abort()
+    expect(await client.flush({ signal: aborted })).toEqual({ settled: false, pending: 1 })
+    release()
+    expect(await client.flush()).toEqual({ settled: true, pending: 0 })
+    expect(sent).toHaveLength(1)
+    await client.close()
+  })
+
+  it('never has more than `concurrency` requests in flight', async () => {
+    let inFlight = 0
+    let peak = 0
+    const { client, sent } = setup(
+      async () => {
+        inFlight++
+        peak = Math.max(peak, inFlight)
+        await new Promise((r) => setTimeout(r, 5))
+        inFlight--
+        return ok
+      },
+      { concurrency: 3, maxRecordsPerRequest: 5 },
+    )
+    for (const r of records(100)) client.push(r)
+    await client.flush()
+    expect(sent).toHaveLength(20)
+    expect(peak).toBe(3)
+    await client.close()
+  })
+
+  it('counts raw and sent bytes, the average fill of full requests, queue depth and requests by status', async () => {
+    const { client, sent } = setup((_r, _q, n) => (n === 1 ? status(503) : ok), {
+      maxRequestBytes: 4096,
+      lingerMs: 60_000,
+      initialDelayMs: 1,
+    })
+    for (let i = 0; i < 400; i++) client.push({ Body: randomBytes(60).toString('base64'), i })
+    const before = client.stats()
+    expect(before.records.queued + before.records.inFlight).toBe(400)
+    expect(before.queuedBytes).toBeGreaterThan(400 * 80)
+    await client.flush()
+    const stats = client.stats()
+    const delivered = sent.slice(1)
+    expect(stats.bytes.sent).toBe(delivered.reduce((n, s) => n + s.bytes, 0))
+    expect(stats.bytes.raw).toBe(delivered.reduce((n, s) => n + gunzipSync(s.req.body).length, 0))
+    // every body but the last (sealed by flush) was sealed because it was full
+    const full = delivered.slice(0, -1).map((s) => s.bytes / 4096)
+    expect(full.length).toBeGreaterThan(2)
+    expect(stats.averageFill).toBeCloseTo(full.reduce((a, b) => a + b, 0) / full.length, 9)
+    expect(stats.averageFill).toBeGreaterThan(0.9)
+    expect(stats.requests).toEqual({ total: sent.length, byStatus: { '503': 1, '204': delivered.length } })
+    expect(stats.records).toMatchObject({ accepted: 400, delivered: 400, queued: 0, inFlight: 0 })
+    expect(stats.queuedBytes).toBe(0)
+    await client.close()
+  })
+
+  it('push() only serialises and queues: packing and sending happen off the caller’s stack', async () => {
+    const { client, sent } = setup(() => ok, { maxRecordsPerRequest: 10 })
+    for (const r of records(1000)) client.push(r)
+    expect(sent).toHaveLength(0)
+    expect(client.stats().records).toMatchObject({ accepted: 1000, queued: 1000, inFlight: 0 })
+    expect(client.stats().bytes.sent).toBe(0)
+    await client.close()
+    expect(sent).toHaveLength(100)
+  })
+
+  it('never writes to the console, even for drops and configuration warnings', async () => {
+    const spies = [
+      vi.spyOn(console, 'log'),
+      vi.spyOn(console, 'warn'),
+      vi.spyOn(console, 'error'),
+      vi.spyOn(console, 'info'),
+      vi.spyOn(console, 'debug'),
+      vi.spyOn(process.stderr, 'write'),
+      vi.spyOn(process.stdout, 'write'),
+    ]
+    try {
+      const { client } = setup(() => status(404), { ruleId: 'not-a-dcr-id', onDrop: undefined })
+      client.push({ Body: 'a' })
+      client.push(null as never)
+      await client.close()
+      expect(client.stats().droppedByReason).toEqual({ 'not-found': 1, 'invalid-record': 1 })
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled()
+    } finally {
+      for (const spy of spies) spy.mockRestore()
+    }
+  })
+
+  it('accepts an unusually shaped ruleId with a warning on the dcr-logs:warning channel', async () => {
+    const warnings: string[] = []
+    const listener = (m: unknown) => warnings.push((m as { message: string }).message)
+    subscribe(DIAGNOSTIC_CHANNELS.warning, listener)
+    try {
+      const { client, sent } = setup(() => ok, { ruleId: 'dcr-custom-id' })
+      expect(warnings).toEqual([expect.stringMatching(/ruleId "dcr-custom-id" is not shaped like "dcr-"/)])
+      client.push({ Body: 'a' })
+      await client.close()
+      expect(sent[0]!.records).toEqual([{ Body: 'a' }])
+    } finally {
+      unsubscribe(DIAGNOSTIC_CHANNELS.warning, listener)
+    }
   })
 
   it('never throws from push, even when onDrop throws', async () => {

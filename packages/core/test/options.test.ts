@@ -80,6 +80,27 @@ describe('resolveOptions', () => {
     expect(e.message).toContain('<redacted>')
   })
 
+  it('redacts credentials and query strings of a refused endpoint', () => {
+    const e = errorOf(() => resolveOptions({ ...base, endpoint: 'https://me:hunter2@x.ingest.monitor.azure.com' }, {}))
+    expect(e.message).toMatch(/"endpoint".*without query, fragment or credentials.*got "https:\/\/<redacted>@x\./)
+    expect(e.message).not.toContain('hunter2')
+    const q = errorOf(() =>
+      resolveOptions({ ...base, endpoint: 'https://x.ingest.monitor.azure.com/?sig=hunter2' }, {}),
+    )
+    expect(q.message).toContain('?<redacted>')
+    expect(q.message).not.toContain('hunter2')
+  })
+
+  it('never shows a string credential or a private key passed as ca', () => {
+    const e = errorOf(() => resolveOptions({ ...base, credential: 'hunter2-secret' as never }, {}))
+    expect(e.message).toMatch(/"credential": expected a TokenCredential.*\(got a string, not shown\)/)
+    expect(e.message).not.toContain('hunter2')
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvhunter2\n-----END PRIVATE KEY-----'
+    const ca = errorOf(() => resolveOptions({ ...base, ca: pem }, {}))
+    expect(ca.message).toMatch(/"ca".*got a private key, not shown/)
+    expect(ca.message).not.toContain('hunter2')
+  })
+
   it('warns, but accepts, a ruleId of an unusual shape', () => {
     const o = resolveOptions({ ...base, ruleId: 'dcr-custom' }, {})
     expect(o.ruleId).toBe('dcr-custom')
@@ -189,6 +210,13 @@ describe('README options table', () => {
           m[2]!.split(/(?<!\\)\|/).map((c) => c.trim()),
         )
     }
+    // exactly the options of LogsIngestionClientOptions have a row
+    const source = readFileSync(new URL('../src/options.ts', import.meta.url), 'utf8')
+    const block = /export interface LogsIngestionClientOptions \{([\s\S]*?)\n\}/.exec(source)![1]!
+    const declared = [...block.matchAll(/^ {2}(\w+)\?:/gm)].map((m) => m[1]!)
+    const table = readme.slice(readme.indexOf('## Options'), readme.indexOf('**Credentials.**'))
+    const documented = [...table.matchAll(/^\|\s*`(\w+)`\s*\|/gm)].map((m) => m[1]!)
+    expect(documented.sort()).toEqual(declared.sort())
     for (const [key, value] of Object.entries(DEFAULTS)) {
       const row = rows.get(key)
       expect(row, `README row for ${key}`).toBeDefined()

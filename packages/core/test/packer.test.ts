@@ -60,6 +60,24 @@ describe('packEntries', () => {
     expect(gunzipSync(bodies[0]!.payload).length).toBe(bodies[0]!.rawBytes)
   })
 
+  it('compresses off the event loop: the loop keeps turning while bodies are packed', async () => {
+    const rnd = seeded(11)
+    const entries = toEntries(Array.from({ length: 30_000 }, (_, i) => logLine(i, rnd)))
+    let turns = 0
+    let packing = true
+    const tick = () => {
+      if (!packing) return
+      turns++
+      setImmediate(tick)
+    }
+    setImmediate(tick)
+    const { bodies } = await packEntries(entries, limits({ maxRequestBytes: 262_144 }))
+    packing = false
+    // zlib runs on the thread pool: every measurement and every body's end waits for it on a later loop turn
+    expect(bodies.length).toBeGreaterThanOrEqual(2)
+    expect(turns).toBeGreaterThanOrEqual(bodies.length)
+  })
+
   it('respects the uncompressed cap, the record cap and the time-span guard', async () => {
     const rnd = seeded(3)
     const jsons = Array.from({ length: 3_000 }, (_, i) => logLine(i, rnd))

@@ -33,7 +33,12 @@ const shouldDisableDiscovery = (
   }
 }
 
-const build = (identity: Identity, config: CredentialConfig, options: CredentialFactoryOptions): TokenCredential => {
+/** The `@azure/identity` credential for a config (exported for tests; not part of the package's API). */
+export const buildCredential = (
+  identity: Identity,
+  config: CredentialConfig,
+  options: CredentialFactoryOptions,
+): TokenCredential => {
   const common = (authorityHost: string | undefined, disable: boolean | undefined) => {
     const o: { authorityHost?: string; disableInstanceDiscovery?: boolean } = {}
     if (authorityHost !== undefined) o.authorityHost = authorityHost
@@ -103,7 +108,7 @@ export const credentialFromConfig = (
   let inner: Promise<TokenCredential> | undefined
   const load = (): Promise<TokenCredential> => {
     inner ??= (options.importIdentity ?? defaultImport)().then(
-      (identity) => build(identity, config, options),
+      (identity) => buildCredential(identity, config, options),
       (error: unknown) => {
         inner = undefined
         throw new LogsIngestionError(

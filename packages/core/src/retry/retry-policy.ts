@@ -2,8 +2,8 @@
  * Pure retry policy: the outcome of one attempt (+ context) → what to do next. No clock, timers or
  * randomness of its own: `now` and `random` come in with the context.
  * Policy (docs/logs-ingestion-api.md §11.2): 2xx delivered; 401 → refresh the token once; 403 → retried
- * for `forbiddenRetryMs` after the first 403 of a streak (role assignments propagate in up to 30 min), then
- * dropped; 404 → dropped (configuration); 408/429/5xx (not 501/505) and network errors → backoff with
+ * for `forbiddenRetryMs` after the first 403 of a streak (role assignments propagate in up to 30 min; this
+ * window replaces `maxRetryTimeMs` for 403), then dropped; 404 → dropped (configuration); 408/429/5xx (not 501/505) and network errors → backoff with
  * jitter (429 honours Retry-After) within `maxRetryTimeMs`; 413 → split; 400 → bisect.
  */
 import type { LogsIngestionErrorCode } from '../errors.js'
@@ -164,12 +164,17 @@ export const decide = (outcome: AttemptOutcome, ctx: RetryContext, options: Retr
       return ctx.refreshedToken
         ? { action: 'drop', reason: 'unauthorized', code: 'UNAUTHORIZED', retriable: false }
         : { action: 'refresh-token' }
-    case 403:
-      if ((ctx.forbiddenForMs ?? 0) < options.forbiddenRetryMs) {
-        const decision = retry('FORBIDDEN')
-        return decision.action === 'drop' ? { ...decision, reason: 'forbidden', retriable: false } : decision
+    case 403: {
+      // its own window, from the first 403 of the streak, not maxRetryTimeMs: a forbiddenRetryMs of 30 min
+      // (role propagation) must not be cut short by the 5-minute budget for transient failures
+      const remaining = options.forbiddenRetryMs - (ctx.forbiddenForMs ?? 0)
+      if (remaining <= 0) return { action: 'drop', reason: 'forbidden', code: 'FORBIDDEN', retriable: false }
+      return {
+        action: 'retry',
+        delayMs: Math.min(backoffDelay(ctx.attempt, options, ctx.random), remaining),
+        code: 'FORBIDDEN',
       }
-      return { action: 'drop', reason: 'forbidden', code: 'FORBIDDEN', retriable: false }
+    }
     case 404:
       return { action: 'drop', reason: 'not-found', code: 'NOT_FOUND', retriable: false }
     case 413:

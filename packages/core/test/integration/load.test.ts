@@ -5,11 +5,18 @@
  * batches are at least 90% full.
  */
 import { randomBytes } from 'node:crypto'
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { gunzipSync } from 'node:zlib'
 import { type Emulator, startEmulator } from '@dcr-logs/test-harness'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createHttpsTransport } from '../../src/http/https-transport.ts'
-import { createLogsIngestionClient, type DropEvent, type IngestionTransport } from '../../src/index.ts'
+import {
+  createLogsIngestionClient,
+  DIAGNOSTIC_CHANNELS,
+  type DropEvent,
+  type IngestionTransport,
+  type TokenEvent,
+} from '../../src/index.ts'
 
 const TOTAL = 100_000
 // a few bad records, close together: one batch (or two) must be bisected, the others land whole
@@ -65,6 +72,10 @@ it('delivers 100,000 records under mixed faults, accounting for every one', { ti
     seen,
   )
   const drops: DropEvent[] = []
+  // each token fetch by the real ClientSecretCredential (2-second tokens expire many times during the run)
+  const tokens: TokenEvent[] = []
+  const onToken = (e: unknown) => tokens.push(e as TokenEvent)
+  subscribe(DIAGNOSTIC_CHANNELS.token, onToken)
   const client = createLogsIngestionClient(
     {
       endpoint: emulator.endpoint,
@@ -94,6 +105,7 @@ it('delivers 100,000 records under mixed faults, accounting for every one', { ti
     expect(client.push(record)).toBe(true)
   }
   const flushed = await client.flush({ timeoutMs: 90_000 })
+  unsubscribe(DIAGNOSTIC_CHANNELS.token, onToken)
   expect(flushed).toEqual({ settled: true, pending: 0 })
 
   // every record accounted for: the poison ones reported as rejected, the rest landed exactly once
@@ -116,7 +128,12 @@ it('delivers 100,000 records under mixed faults, accounting for every one', { ti
     queued: 0,
     inFlight: 0,
   })
+  expect(stats.records.delivered + stats.records.dropped).toBe(stats.records.accepted)
+  expect(stats.droppedByReason).toEqual({ rejected: POISON.size })
   expect(stats.records.retried).toBeGreaterThan(0)
+  // the run outlives several 2-second tokens: new ones were fetched ahead of expiry and after the revoked one
+  expect(tokens.length).toBeGreaterThanOrEqual(3)
+  expect(Math.max(...tokens.map((t) => t.expiresOnTimestamp))).toBeGreaterThan(tokens[0]!.expiresOnTimestamp)
 
   // the faults really happened
   const requests = emulator.requests()
@@ -124,6 +141,15 @@ it('delivers 100,000 records under mixed faults, accounting for every one', { ti
   for (const s of [429, 503, 413, 401, 204]) expect(statuses).toContain(s)
   expect(requests.filter((r) => r.fault?.startsWith('reset')).length).toBe(2)
   expect(seen.rejected).toBeGreaterThan(0)
+  // every attempt counted, each with a request id and our User-Agent; bytes counted as delivered
+  expect(stats.requests.total).toBe(requests.length + seen.rejected)
+  for (const r of requests) {
+    expect(r.clientRequestId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(r.userAgent).toMatch(/^dcr-logs-core\//)
+  }
+  const accepted = requests.filter((r) => r.status === 204)
+  expect(stats.bytes.sent).toBe(accepted.reduce((n, r) => n + r.sentBytes, 0))
+  expect(stats.bytes.raw).toBe(accepted.reduce((n, r) => n + r.uncompressedBytes, 0))
 
   // no request above the cap as sent; full batches at least 90% full
   expect(Math.max(...requests.map((r) => r.sentBytes))).toBeLessThanOrEqual(CAP)

@@ -103,6 +103,123 @@ describe('proxy', () => {
   })
 })
 
+/** A plain TCP forwarder to the emulator that counts the connections the client opens. */
+const startForwarder = async (target: URL) => {
+  let connections = 0
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((client) => {
+    connections++
+    const upstream = net.connect(Number(target.port), target.hostname)
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.on('close', () => sockets.delete(s))
+      s.on('error', () => {
+        client.destroy()
+        upstream.destroy()
+      })
+    }
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  return {
+    url: `https://127.0.0.1:${port}`,
+    connections: () => connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+describe('connections', () => {
+  it('keeps connections alive between requests and opens at most `concurrency` of them', async () => {
+    emulator.reset()
+    const forwarder = await startForwarder(new URL(emulator.endpoint))
+    const client = createLogsIngestionClient(
+      options({ endpoint: forwarder.url, concurrency: 2, maxRecordsPerRequest: 50 }),
+      { env: {} },
+    )
+    for (let round = 0; round < 3; round++) {
+      client.push({ Body: `round ${round}` })
+      await client.flush({ timeoutMs: 10_000 })
+    }
+    expect(forwarder.connections()).toBe(1)
+    for (let i = 0; i < 1000; i++) client.push({ Body: `burst ${i}` })
+    await client.flush({ timeoutMs: 20_000 })
+    expect(emulator.count('AppLogs_CL')).toBe(1003)
+    expect(emulator.requests().length).toBe(23)
+    expect(forwarder.connections()).toBeLessThanOrEqual(2)
+    await client.close()
+    await forwarder.close()
+  })
+
+  it('gives up a connection that does not complete within connectTimeoutMs, and retries it', async () => {
+    // accepts TCP, never answers the TLS handshake
+    const sockets = new Set<net.Socket>()
+    const silent = net.createServer((s) => {
+      sockets.add(s)
+      s.on('error', () => {})
+    })
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const drops: DropEvent[] = []
+    const client = createLogsIngestionClient(
+      {
+        endpoint: `https://127.0.0.1:${(silent.address() as net.AddressInfo).port}`,
+        ruleId: emulator.rules[0]!.ruleId,
+        credential: { getToken: async () => ({ token: 'unused', expiresOnTimestamp: Date.now() + 600_000 }) },
+        lingerMs: 1,
+        connectTimeoutMs: 150,
+        maxRetryTimeMs: 500,
+        initialDelayMs: 10,
+        onDrop: (e) => drops.push(e),
+      },
+      { env: {} },
+    )
+    client.push({ Body: 'x' })
+    await client.flush({ timeoutMs: 10_000 })
+    expect(drops).toHaveLength(1)
+    expect(drops[0]).toMatchObject({ reason: 'retries-exhausted', errorCode: 'ECONNECT_TIMEOUT', retriable: true })
+    expect(drops[0]!.error.message).toMatch(/connectTimeoutMs/)
+    expect(client.stats().requests.byStatus['ECONNECT_TIMEOUT']).toBeGreaterThanOrEqual(2)
+    await client.close()
+    for (const s of sockets) s.destroy()
+    await new Promise<void>((resolve) => silent.close(() => resolve()))
+  })
+})
+
+describe('plain http', () => {
+  it('sends to a loopback http endpoint only with allowInsecureHttp (local test servers)', async () => {
+    const seen: { url: string; headers: http.IncomingHttpHeaders; bytes: number }[] = []
+    const server = http.createServer((req, res) => {
+      let bytes = 0
+      req.on('data', (d: Buffer) => (bytes += d.length))
+      req.on('end', () => {
+        seen.push({ url: req.url ?? '', headers: req.headers, bytes })
+        res.writeHead(204).end()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
+    const credential = { getToken: async () => ({ token: 'local', expiresOnTimestamp: Date.now() + 600_000 }) }
+    const ruleId = 'dcr-00000000000000000000000000000000'
+    expect(() => createLogsIngestionClient({ endpoint, ruleId, credential }, { env: {} })).toThrow(/allowInsecureHttp/)
+    const client = createLogsIngestionClient(
+      { endpoint, ruleId, credential, lingerMs: 5 },
+      { env: { DCR_LOGS_ALLOW_INSECURE_HTTP: 'true' } },
+    )
+    client.push({ Body: 'over http' })
+    expect(await client.flush({ timeoutMs: 10_000 })).toEqual({ settled: true, pending: 0 })
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.url).toBe(`/dataCollectionRules/${ruleId}/streams/Custom-AppLogs?api-version=2023-01-01`)
+    expect(seen[0]!.headers).toMatchObject({ 'content-encoding': 'gzip', authorization: 'Bearer local' })
+    expect(Number(seen[0]!.headers['content-length'])).toBe(seen[0]!.bytes)
+    await client.close()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+})
+
 describe('ca', () => {
   it('adds `ca` to the trusted roots; an unrelated `ca` does not make the emulator trusted', async () => {
     const other = await createCertificateAuthority()

@@ -58,6 +58,20 @@ it('delivers on close() before the process exits', async () => {
   expect(emulator.count('AppLogs_CL')).toBe(1000)
 })
 
+it('exits after flush() without close(): idle keep-alive sockets and the token cache hold nothing open', async () => {
+  emulator.reset()
+  const result = await run(`
+    import { createLogsIngestionClient } from ${JSON.stringify(dist)}
+    const client = createLogsIngestionClient({ lingerMs: 60_000 })
+    client.push({ Body: 'flushed, never closed' })
+    const r = await client.flush()
+    if (!r.settled) process.exitCode = 3
+  `)
+  // the emulator keeps idle connections for 30 s, past the 20 s kill: exit code 0 means nothing held the process
+  expect(result).toMatchObject({ exitCode: 0, stderr: '' })
+  expect(emulator.count('AppLogs_CL')).toBe(1)
+})
+
 it('NODE_DEBUG=dcr-logs explains what happens, without secrets or tokens', async () => {
   emulator.reset()
   emulator.setFaults([{ fault: { type: 'status', status: 503 }, times: 1 }])

@@ -104,6 +104,17 @@ describe('decide', () => {
     })
   })
 
+  it('gives 403 its own window: a 30-minute forbiddenRetryMs outlasts maxRetryTimeMs, and no wait passes it', () => {
+    const long = { ...policy, forbiddenRetryMs: 1_800_000 }
+    expect(decide(response(403), ctx({ forbiddenForMs: 600_000, elapsedMs: 600_000 }), long)).toMatchObject({
+      action: 'retry',
+      code: 'FORBIDDEN',
+    })
+    expect(
+      decide(response(403), ctx({ forbiddenForMs: 1_799_900, elapsedMs: 1_799_900, attempt: 20 }), long),
+    ).toMatchObject({ action: 'retry', delayMs: 100 })
+  })
+
   it('drops 404, splits 413, bisects 400', () => {
     expect(decide(response(404), ctx(), policy)).toMatchObject({
       action: 'drop',
