@@ -155,6 +155,44 @@ describe.skipIf(!SUPPORTED)('@dcr-logs/opentelemetry with OpenTelemetry JS 3.x (
     expect(result).toMatchObject({ code: 1, error: { code: 'NOT_FOUND', records: 1 } })
   })
 
+  it('reports FAILED when the service keeps answering 503 past maxRetryTimeMs, through a real processor', async () => {
+    const run = randomUUID()
+    emulator.setFaults([{ fault: { type: 'status', status: 503, retryAfterSeconds: 0 } }])
+    cleanups.push(() => emulator.setFaults(undefined))
+    const results: ExportResultLike[] = []
+    const exporter: Exporter = new ours.AzureLogsExporter(
+      await options({ acknowledge: 'delivered', maxRetryTimeMs: 300, initialDelayMs: 10, maxDelayMs: 50 }),
+    )
+    // the processor's view of each export, recorded on the way through
+    const observed = {
+      export: (logs: never[], done: (result: ExportResultLike) => void) =>
+        exporter.export(logs, (result) => {
+          results.push(result)
+          done(result)
+        }),
+      forceFlush: () => exporter.forceFlush(),
+      shutdown: () => exporter.shutdown(),
+    }
+    const provider = new sdk.LoggerProvider({ processors: [new sdk.BatchLogRecordProcessor({ exporter: observed })] })
+    cleanups.push(() => provider.shutdown())
+    for (let i = 0; i < 3; i++) provider.getLogger('faulty').emit({ body: `f${i}`, attributes: { run } })
+    await provider.forceFlush()
+    expect(results).toMatchObject([{ code: 1, error: { code: 'RETRIES_EXHAUSTED', records: 3 } }])
+    expect(exporter.stats().droppedByReason).toEqual({ 'retries-exhausted': 3 })
+    expect(rowsOf(run)).toEqual([])
+  })
+
+  it('works under a SimpleLogRecordProcessor; exporter.forceFlush() waits for delivery', async () => {
+    const run = randomUUID()
+    const exporter: Exporter = new ours.AzureLogsExporter(await options({ lingerMs: 600_000 }))
+    const provider = new sdk.LoggerProvider({ processors: [new sdk.SimpleLogRecordProcessor({ exporter })] })
+    cleanups.push(() => provider.shutdown())
+    for (let i = 0; i < 5; i++) provider.getLogger('simple').emit({ body: `s${i}`, attributes: { run } })
+    expect(rowsOf(run)).toHaveLength(0) // each record is in core's buffer, waiting for the linger
+    await exporter.forceFlush()
+    expect(rowsOf(run).map((r) => r.Body)).toEqual(['s0', 's1', 's2', 's3', 's4'])
+  })
+
   it('delivers 10,000 records through the processor without losing one', async () => {
     const run = randomUUID()
     const { exporter, provider, logger } = await batchProvider()
@@ -180,6 +218,40 @@ describe.skipIf(!SUPPORTED)('@dcr-logs/opentelemetry with OpenTelemetry JS 3.x (
     for (let i = 0; i < 3; i++) provider.getLogger('helper').emit({ body: `h${i}`, attributes: { run } })
     await provider.forceFlush()
     expect(rowsOf(run)).toHaveLength(3)
+  })
+
+  it('ships through NodeSDK (sdk-node 0.301) with the processor in logRecordProcessors, with trace context', async () => {
+    const { NodeSDK } = await import('@opentelemetry/sdk-node')
+    const run = randomUUID()
+    const exporter: Exporter = new ours.AzureLogsExporter(await options())
+    const nodeSdk = new NodeSDK({
+      serviceName: 'otel-v3-node-sdk',
+      logRecordProcessors: [ours.createBatchLogRecordProcessor(sdk.BatchLogRecordProcessor, exporter, { env: {} })],
+      spanProcessors: [],
+      metricReaders: [],
+      instrumentations: [],
+    })
+    api.logs.disable()
+    nodeSdk.start()
+    cleanups.push(() => api.context.disable())
+    const spanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 }
+    // NodeSDK registered the context manager that carries the active span into emit()
+    api.context.with(api.trace.setSpanContext(api.context.active(), spanContext), () => {
+      api.logs.getLogger('node-sdk-v3', '1.0.0').emit({ body: 'inside', attributes: { run } })
+    })
+    await nodeSdk.shutdown()
+    api.logs.disable()
+    expect(rowsOf(run)).toMatchObject([
+      {
+        Body: 'inside',
+        ServiceName: 'otel-v3-node-sdk',
+        ScopeName: 'node-sdk-v3',
+        TraceId: spanContext.traceId,
+        SpanId: spanContext.spanId,
+        TraceFlags: 1,
+      },
+    ])
+    expect(exporter.stats().records).toMatchObject({ delivered: 1, dropped: 0 })
   })
 
   it('works from the published dist, as ESM and as CommonJS, with sdk-logs 3.x', async () => {

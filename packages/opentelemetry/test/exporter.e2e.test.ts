@@ -266,6 +266,23 @@ describe('export() results', () => {
     expect(exporter.stats().records.retried).toBeGreaterThan(0)
   })
 
+  it("reports FAILED with RETRIES_EXHAUSTED when 503s outlast maxRetryTimeMs ('delivered' mode)", async () => {
+    const run = newRun()
+    emulator.setFaults([{ fault: { type: 'status', status: 503, retryAfterSeconds: 0 } }])
+    cleanups.push(() => emulator.setFaults(undefined))
+    const exporter = new AzureLogsExporter(
+      exporterOptions(emulator, { acknowledge: 'delivered', maxRetryTimeMs: 300, initialDelayMs: 10, maxDelayMs: 50 }),
+    )
+    cleanups.push(() => exporter.shutdown())
+    const call = exportResult(exporter, someRecords(run, 5))
+    const result = await call
+    expect(result).toMatchObject({ code: 1, error: { code: 'RETRIES_EXHAUSTED', records: 5 } })
+    expect(call.calls()).toBe(1)
+    expect(exporter.stats().droppedByReason).toEqual({ 'retries-exhausted': 5 })
+    expect(exporter.stats().records.retried).toBeGreaterThan(0)
+    expect(rowsOf(emulator, run)).toEqual([])
+  })
+
   it("reports FAILED with FORBIDDEN on 403 in 'delivered' mode; in 'buffered' mode the drop reaches onDrop", async () => {
     const run = newRun()
     emulator.setFaults([{ fault: { type: 'status', status: 403 } }])

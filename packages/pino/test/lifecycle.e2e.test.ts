@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { type Emulator, startEmulator } from '@dcr-logs/test-harness'
 import pino from 'pino'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -59,6 +60,22 @@ describe('delivery on exit', () => {
     expect(rows()).toHaveLength(2_000)
   })
 
+  it("delivers everything before 'finish' when the app ends the transport itself (as the README says)", async () => {
+    let rowsAtFinish = -1
+    const result = await runApp(
+      { count: 2_000, mode: 'end' },
+      {
+        onStdout: (out) => {
+          // the child reads 'finish' only after its requests were answered, so the rows are already here
+          if (rowsAtFinish < 0 && out.includes('finished')) rowsAtFinish = rows().length
+        },
+      },
+    )
+    expect(result.code, result.stderr).toBe(0)
+    expect(rowsAtFinish).toBe(2_000)
+    expect(new Set(indexes()).size).toBe(2_000)
+  })
+
   it('reports what it could not deliver in time on stderr instead of losing it silently', async () => {
     emulator.setFaults({ rules: [{ fault: { type: 'hang' } }] })
     const result = await runApp({ count: 50, mode: 'exit', options: { closeTimeoutMs: 1_000 } })
@@ -78,6 +95,33 @@ describe('beside other targets', () => {
     // our target has level 'info': the 500 debug lines stay out of Azure
     expect(rows()).toHaveLength(500)
     expect(rows().every((r) => r['SeverityText'] === 'info')).toBe(true)
+  })
+
+  it('reads messageKey and custom levels from pino in a targets setup too', async () => {
+    const file = join(dir, 'config.log')
+    const pinoOptions = { messageKey: 'message', customLevels: { audit: 35 } }
+    const result = await runApp({ count: 4, mode: 'targets', file, pinoOptions })
+    expect(result.code, result.stderr).toBe(0)
+    expect(rows().map((r) => [r['Body'], r['SeverityText'], r['SeverityNumber']])).toEqual([
+      ['line', 'info', 9],
+      ['line', 'info', 9],
+      ['audited', 'audit', 9],
+    ])
+  })
+})
+
+describe('with @opentelemetry/instrumentation-pino', () => {
+  it('carries the trace context the instrumentation adds to lines logged inside a span', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/otel-correlation.cjs', import.meta.url))
+    const result = await runNode([fixture], { env: emulator.env })
+    expect(result.code, result.stderr).toBe(0)
+    const span = JSON.parse(result.stdout) as { traceId: string; spanId: string; traceFlags: number }
+    const inside = rows().find((r) => (r['Attributes'] as { where: string }).where === 'inside')
+    const outside = rows().find((r) => (r['Attributes'] as { where: string }).where === 'outside')
+    expect(inside).toMatchObject({ TraceId: span.traceId, SpanId: span.spanId, TraceFlags: span.traceFlags })
+    // the columns, not Attributes, hold them
+    expect(inside?.['Attributes']).toEqual({ where: 'inside' })
+    expect(outside).toMatchObject({ TraceId: '', SpanId: '' })
   })
 })
 

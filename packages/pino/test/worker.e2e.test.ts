@@ -6,6 +6,7 @@
  * processes (lifecycle.e2e.test.ts).
  */
 import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
 import { type Emulator, startEmulator } from '@dcr-logs/test-harness'
 import pino from 'pino'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -133,6 +134,18 @@ describe('pino.transport() with this package in a worker thread', () => {
     await end()
   })
 
+  it("skips a line over the default maxLineBytes (4 MiB, more than pino's shared buffer) and keeps going", async () => {
+    const { transport, logger, end } = await start({ reportIntervalMs: 0, warnings: false })
+    const stats = new Promise<TransportStats>((resolve) => transport.once(EVENTS.stats, resolve))
+    logger.info('before')
+    logger.info({ blob: 'z'.repeat(5 * 1024 * 1024) }, 'huge')
+    logger.info('after')
+    await flushed(logger)
+    expect(rows().map((r) => r['Body'])).toEqual(['before', 'after'])
+    expect((await stats).lines.invalidByReason).toEqual({ 'too-large': 1 })
+    await end()
+  })
+
   it('stays within its buffer while Azure answers 503, counts every drop and recovers', async () => {
     // 40,000 lines of ~2 KB (~80 MB) through a worker whose heap is capped at 64 MB: an unbounded queue
     // would kill the worker; a stalled loop would pile the lines up in the main thread instead
@@ -179,6 +192,18 @@ describe('pino.transport() with this package in a worker thread', () => {
     expect(rows().map((r) => r['Body'])).toEqual(['after outage'])
     transport.end()
     await once(transport, 'close')
+  })
+
+  it('applies declarative columns and a mapperModule inside the worker (no function crosses the thread)', async () => {
+    const { logger, end } = await start({
+      columns: { EventName: 'evt', TraceId: { path: 'ctx.trace', type: 'string' } },
+      mapperModule: fileURLToPath(new URL('./fixtures/mapper.mjs', import.meta.url)),
+    })
+    logger.info({ path: '/orders', evt: 'order.placed', ctx: { trace: 'abc123' } }, 'GET')
+    logger.info({ path: '/health' }, 'GET') // the mapper skips it
+    await flushed(logger)
+    expect(rows()).toMatchObject([{ Body: '[/orders] GET', EventName: 'order.placed', TraceId: 'abc123' }])
+    await end()
   })
 
   it('loads from an absolute path to the ESM build', async () => {

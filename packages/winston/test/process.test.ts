@@ -2,7 +2,8 @@
  * What Node itself runs: the built package (dist) in child processes, configured only through the environment,
  * as an application would use it.
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -66,6 +67,22 @@ describe('the built package in a child process', () => {
     expect(env.emulator.rows(TABLE)).toHaveLength(100)
   })
 
+  it("delivers everything on SIGTERM with the README's handler", async () => {
+    const child = spawn(process.execPath, [fixture('log-many.mjs'), 'sigterm'], {
+      cwd: packageDir,
+      env: { ...process.env, ...env.emulator.env, COUNT: '2000' },
+    })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+    })
+    // signalled once it has logged everything and sits idle like a server
+    child.stdout.setEncoding('utf8').once('data', () => child.kill('SIGTERM'))
+    const [code, signal] = (await once(child, 'close')) as [number | null, string | null]
+    expect([code, signal, stderr]).toEqual([0, null, ''])
+    expect(env.emulator.rows(TABLE)).toHaveLength(2_000)
+  })
+
   it('delivers an uncaught exception before winston exits', async () => {
     const { code } = await runFixture('uncaught.mjs', ['exception'])
     expect(code).toBe(1)
@@ -83,6 +100,19 @@ describe('the built package in a child process', () => {
     expect(rows.map((r) => r.SeverityText)).toEqual(['info', 'error'])
     expect(rows[1]).toMatchObject({ ExceptionType: 'RangeError', ExceptionMessage: 'unhandled boom' })
     expect(rows[1]!.Attributes).toMatchObject({ rejection: true })
+  })
+
+  it('carries the trace context that @opentelemetry/instrumentation-winston adds to records', async () => {
+    const { code, stdout, stderr } = await runFixture('otel-correlation.cjs')
+    expect([code, stderr]).toEqual([0, ''])
+    const span = JSON.parse(stdout) as { traceId: string; spanId: string; traceFlags: number }
+    const rows = env.emulator.rows<Row>(TABLE)
+    const inside = rows.find((r) => (r.Attributes as { where: string }).where === 'inside')
+    const outside = rows.find((r) => (r.Attributes as { where: string }).where === 'outside')
+    expect(inside).toMatchObject({ TraceId: span.traceId, SpanId: span.spanId, TraceFlags: span.traceFlags })
+    // the columns, not Attributes, hold them
+    expect(inside!.Attributes).toEqual({ where: 'inside' })
+    expect(outside).toMatchObject({ TraceId: '', SpanId: '' })
   })
 
   it('works from CommonJS require and from an ES module import', async () => {

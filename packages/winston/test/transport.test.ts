@@ -203,6 +203,38 @@ describe('AzureLogsTransport with a real winston logger', () => {
     for (const info of seen) expect(info).not.toHaveProperty('shippedBy')
   })
 
+  it("ships what winston's exception handler logs only from a transport with handleExceptions, at once", async () => {
+    const handles = env.transportFor({ ...HOLD, handleExceptions: true, serviceName: 'handles' })
+    const plain = env.transportFor({ ...HOLD, serviceName: 'plain' })
+    const logger = winston.createLogger({ exitOnError: false, transports: [handles, plain] })
+    logger.info('before')
+    // winston's own path for an uncaught exception (its process listener calls this), without exiting
+    const handler = logger.exceptions as unknown as { _uncaughtException(error: Error): void }
+    handler._uncaughtException(new TypeError('in-process boom'))
+    // a 10-minute linger, yet the exception record is sent without waiting for end(): winston would exit in 3 s
+    await env.emulator.waitForRows(TABLE, 2, { timeoutMs: 5_000 })
+    const exception = rows().find((r) => r.ExceptionType !== '')
+    expect(exception).toMatchObject({
+      ServiceName: 'handles',
+      ExceptionType: 'TypeError',
+      ExceptionMessage: 'in-process boom',
+      SeverityText: 'error',
+      Attributes: { exception: true },
+    })
+    expect(rows().map((r) => r.ServiceName)).toEqual(['handles', 'handles'])
+    await endLogger(logger)
+    // the plain transport kept the ordinary record and skipped the exception record
+    expect(
+      rows()
+        .map((r) => [r.ServiceName, r.Body])
+        .sort(),
+    ).toEqual([
+      ['handles', 'before'],
+      ['handles', expect.stringMatching(/^uncaughtException: in-process boom/)],
+      ['plain', 'before'],
+    ])
+  })
+
   it("emits 'logged' once per record, after log() returned", async () => {
     const transport = env.transportFor()
     const logged: unknown[] = []
