@@ -1,11 +1,7 @@
 import { defineConfig } from 'tsdown'
+import { packageBuild } from '../tsdown.base.ts'
 
 export default defineConfig({
+  ...packageBuild,
   entry: ['src/index.ts', 'src/cli.ts', 'src/vitest-global-setup.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  fixedExtension: true,
-  platform: 'node',
-  target: 'node20.19',
-  sourcemap: true,
 })

@@ -1,11 +1,4 @@
 import { defineConfig } from 'tsdown'
+import { packageBuild } from '../../tsdown.base.ts'
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  fixedExtension: true,
-  platform: 'node',
-  target: 'node20.19',
-  sourcemap: true,
-})
+export default defineConfig({ ...packageBuild, entry: ['src/index.ts'] })

@@ -9,7 +9,7 @@ import { credentialFromConfig } from './auth/credential-config.js'
 import { TokenCache } from './auth/token-cache.js'
 import { BoundedBuffer, type Entry } from './buffer.js'
 import { debug, publish } from './diagnostics.js'
-import { LogsIngestionError, type LogsIngestionErrorCode, messageOf } from './errors.js'
+import { DROP_REASON_CODES, LogsIngestionError, messageOf } from './errors.js'
 import { createHttpsTransport } from './http/https-transport.js'
 import type { IngestionTransport } from './http/transport.js'
 import { type Env, type LogsIngestionClientOptions, type ResolvedOptions, resolveOptions } from './options.js'
@@ -98,21 +98,6 @@ const abortable = <T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => T
 }
 
 const ABORTED = (): Error => Object.assign(new Error('the client is closing'), { code: 'ABORT_ERR' })
-
-const DROP_CODES: Record<DropReason, LogsIngestionErrorCode> = {
-  'buffer-full': 'BUFFER_FULL',
-  'record-too-large': 'RECORD_TOO_LARGE',
-  'invalid-record': 'INVALID_RECORD',
-  rejected: 'REJECTED',
-  unauthorized: 'UNAUTHORIZED',
-  forbidden: 'FORBIDDEN',
-  'not-found': 'NOT_FOUND',
-  'retries-exhausted': 'RETRIES_EXHAUSTED',
-  'http-error': 'HTTP_ERROR',
-  'auth-failed': 'AUTH_FAILED',
-  closed: 'CLOSED',
-  'shutdown-timeout': 'SHUTDOWN_TIMEOUT',
-}
 
 const ADVICE: Partial<Record<DropReason, string>> = {
   unauthorized: 'Check that the credential issues tokens for the scope shown and the right tenant.',
@@ -720,7 +705,7 @@ class Client implements LogsIngestionClient {
     this._stats.drop(reason, count)
     const advice = ADVICE[reason]
     const message = `${count} record(s) dropped (${reason})${info.detail ? `: ${info.detail}` : ''}${advice ? `. ${advice}` : ''}${info.clientRequestId ? ` [x-ms-client-request-id ${info.clientRequestId}]` : ''}`
-    const error = new LogsIngestionError(DROP_CODES[reason], message, {
+    const error = new LogsIngestionError(DROP_REASON_CODES[reason], message, {
       status: info.status,
       errorCode: info.errorCode,
       clientRequestId: info.clientRequestId,

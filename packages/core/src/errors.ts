@@ -1,3 +1,5 @@
+import type { DropReason } from './types.js'
+
 /** Every failure core reports carries one of these codes; branch on the code, never on the message. */
 export type LogsIngestionErrorCode =
   /** An option is missing or invalid (thrown at construction). */
@@ -85,4 +87,20 @@ export const messageOf = (error: unknown): string => {
   } catch {
     return 'unknown error'
   }
+}
+
+/** The error code a `DropEvent` carries for each drop reason. */
+export const DROP_REASON_CODES: Readonly<Record<DropReason, LogsIngestionErrorCode>> = {
+  'buffer-full': 'BUFFER_FULL',
+  'record-too-large': 'RECORD_TOO_LARGE',
+  'invalid-record': 'INVALID_RECORD',
+  rejected: 'REJECTED',
+  unauthorized: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  'not-found': 'NOT_FOUND',
+  'retries-exhausted': 'RETRIES_EXHAUSTED',
+  'http-error': 'HTTP_ERROR',
+  'auth-failed': 'AUTH_FAILED',
+  closed: 'CLOSED',
+  'shutdown-timeout': 'SHUTDOWN_TIMEOUT',
 }

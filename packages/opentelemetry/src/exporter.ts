@@ -1,6 +1,7 @@
 import { debuglog } from 'node:util'
 import {
   createLogsIngestionClient,
+  DROP_REASON_CODES,
   type DropReason,
   type LogsIngestionClient,
   LogsIngestionError,
@@ -15,21 +16,6 @@ import { EXPORT_FAILED, EXPORT_SUCCESS, type ExportResultLike, type ReadableLogR
 const debug = debuglog('dcr-logs')
 
 type DroppedByReason = LogsIngestionStats['droppedByReason']
-
-const CODE_FOR_REASON: Record<DropReason, LogsIngestionErrorCode> = {
-  'buffer-full': 'BUFFER_FULL',
-  'record-too-large': 'RECORD_TOO_LARGE',
-  'invalid-record': 'INVALID_RECORD',
-  rejected: 'REJECTED',
-  unauthorized: 'UNAUTHORIZED',
-  forbidden: 'FORBIDDEN',
-  'not-found': 'NOT_FOUND',
-  'retries-exhausted': 'RETRIES_EXHAUSTED',
-  'http-error': 'HTTP_ERROR',
-  'auth-failed': 'AUTH_FAILED',
-  closed: 'CLOSED',
-  'shutdown-timeout': 'SHUTDOWN_TIMEOUT',
-}
 
 const SUCCESS: ExportResultLike = Object.freeze({ code: EXPORT_SUCCESS })
 
@@ -213,7 +199,7 @@ export class AzureLogsExporter {
     const count = Math.min(dropped + unreadable, total)
     const main = reasons[0]?.[0]
     const code: LogsIngestionErrorCode =
-      main !== undefined ? CODE_FOR_REASON[main] : unreadable > 0 ? 'INVALID_RECORD' : 'BUFFER_FULL'
+      main !== undefined ? DROP_REASON_CODES[main] : unreadable > 0 ? 'INVALID_RECORD' : 'BUFFER_FULL'
     const message = `${count} of ${total} log records were not delivered (${parts.join(', ') || 'buffer-full'}); onDrop and stats() have the details`
     return failed(new LogsIngestionError(code, message, { records: count }))
   }
