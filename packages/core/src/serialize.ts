@@ -194,6 +194,66 @@ const timeOf = (v: unknown): number | undefined => {
   return Number.isFinite(t) ? t : undefined
 }
 
+const wellFormed = (s: string): boolean => (s as Str).isWellFormed?.() ?? !/\p{Cs}/u.test(s)
+
+/** Nesting the fast path checks; deeper values (and cycles) take the writer, which marks them. */
+const FAST_DEPTH = 16
+
+/**
+ * True when `JSON.stringify(v)` writes exactly what `Writer` would: plain objects and arrays of well-formed
+ * strings, numbers, booleans, null, Dates (and what JSON omits). Anything else (Error, Map, BigInt, class
+ * instances, toJSON, lone surrogates, deep or circular nesting) takes the writer. Reads each property once
+ * more than the writer would, which only a getter with side effects could notice.
+ */
+const isPlainJson = (v: unknown, depth: number): boolean => {
+  switch (typeof v) {
+    case 'string':
+      return wellFormed(v)
+    case 'object': {
+      if (v === null) return true
+      if (depth >= FAST_DEPTH) return false
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!isPlainJson(v[i], depth + 1)) return false
+        return true
+      }
+      const proto = Object.getPrototypeOf(v)
+      if (proto === Date.prototype) return true
+      if ((proto !== Object.prototype && proto !== null) || 'toJSON' in v) return false
+      for (const key of Object.keys(v)) {
+        if (!wellFormed(key) || !isPlainJson((v as Record<string, unknown>)[key], depth + 1)) return false
+      }
+      return true
+    }
+    case 'bigint':
+      return false
+    default:
+      // numbers (JSON writes NaN and ±Infinity as null, -0 as 0, as the writer does), booleans, and what both omit
+      return true
+  }
+}
+
+/** The native serialiser, when it is exact for this record and no column needs cutting; else undefined. */
+const serializeFast = (record: object, options: SerializeOptions): { json: string; bytes: number } | undefined => {
+  try {
+    if (!isPlainJson(record, 0)) return undefined
+    const json = JSON.stringify(record)
+    const bytes = Buffer.byteLength(json, 'utf8')
+    // no column can exceed maxFieldBytes when the whole record does not (escaping only lengthens a value)
+    return bytes <= options.maxFieldBytes ? { json, bytes } : undefined
+  } catch {
+    // a throwing getter: the writer reports it in place
+    return undefined
+  }
+}
+
+const withTime = (result: SerializeResult & { ok: true }, record: object, options: SerializeOptions) => {
+  if (options.extractTime) {
+    const time = timeOf((record as Record<string, unknown>)['TimeGenerated'])
+    if (time !== undefined) result.time = time
+  }
+  return result
+}
+
 /**
  * Serialises one record (column name → value) to JSON text. Dates become ISO strings; a column value longer
  * than `maxFieldBytes` (a string's UTF-8, or the JSON of anything else) is cut on a character boundary and ends
@@ -206,6 +266,15 @@ export const serializeRecord = (record: unknown, options: SerializeOptions): Ser
       message: `a record must be an object of column → value (got ${Array.isArray(record) ? 'an array' : record === null ? 'null' : typeof record})`,
     }
   }
+  // most log records are plain JSON: the native serialiser is about twice as fast as the writer
+  const fast = serializeFast(record, options)
+  if (fast !== undefined)
+    return withTime({ ok: true, json: fast.json, bytes: fast.bytes, truncated: 0 }, record, options)
+  return serializeWithWriter(record, options)
+}
+
+/** The general path of `serializeRecord`, for any object. Exported for tests, which check both paths agree. */
+export const serializeWithWriter = (record: object, options: SerializeOptions): SerializeResult => {
   try {
     const writer = new Writer()
     const parts: string[] = []
@@ -230,12 +299,7 @@ export const serializeRecord = (record: unknown, options: SerializeOptions): Ser
       if (text !== undefined) parts.push(`${quote(String(key))}:${text}`)
     }
     const json = `{${parts.join(',')}}`
-    const result: SerializeResult = { ok: true, json, bytes: Buffer.byteLength(json, 'utf8'), truncated }
-    if (options.extractTime) {
-      const time = timeOf((record as Record<string, unknown>)['TimeGenerated'])
-      if (time !== undefined) result.time = time
-    }
-    return result
+    return withTime({ ok: true, json, bytes: Buffer.byteLength(json, 'utf8'), truncated }, record, options)
   } catch (error) {
     // Object.entries on a hostile Proxy: report rather than throw into the host
     return { ok: false, message: `the record could not be read: ${describeFailure(error)}` }

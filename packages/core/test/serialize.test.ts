@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { serializeRecord } from '../src/index.ts'
-import { truncateUtf8 } from '../src/serialize.ts'
+import { serializeWithWriter, truncateUtf8 } from '../src/serialize.ts'
 
 const opts = { maxFieldBytes: 65_536, truncationMarker: '…[truncated]' }
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON in assertions
@@ -181,6 +181,30 @@ describe('serializeRecord', () => {
       }),
       { numRuns: 300 },
     )
+  })
+
+  it('property: the native fast path writes exactly what the general writer writes', () => {
+    // every record either path can take: plain values, and the ones that must fall back to the writer
+    const value = fc.anything({
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withTypedArray: true,
+      withSparseArray: true,
+      withNullPrototype: true,
+      stringUnit: 'binary',
+      maxDepth: 4,
+    })
+    for (const maxFieldBytes of [65_536, 64]) {
+      const o = { maxFieldBytes, truncationMarker: '…' }
+      fc.assert(
+        fc.property(fc.dictionary(fc.string({ unit: 'binary' }), value), (record) => {
+          expect(serializeRecord(record, o)).toEqual(serializeWithWriter(record, o))
+        }),
+        { numRuns: 300 },
+      )
+    }
   })
 
   it('property: truncateUtf8 returns the longest well-formed prefix within the budget', () => {
