@@ -1,0 +1,267 @@
+/** Renders `RESULTS.md` from the results. */
+import type { BenchResults, MetricRow } from './results.ts'
+import { median } from './stats.ts'
+
+/**
+ * Why a target is missed, from profiles of the contenders (`node --cpu-prof` on the child, see README.md).
+ * Shown under a target only when this run missed it.
+ */
+export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
+  'throughput-2x': (r) => {
+    const cpu = find(r, 'CPU time per 1,000 records')
+    const emu = emulatorCpuPer1000(r)
+    return (
+      'Both clients are CPU-bound on two cores that they share with the emulator (and their own zlib threads). ' +
+      `Per 1,000 records, core’s process used ${ms(cpu?.ours.median ?? Number.NaN)} of CPU and the emulator ` +
+      `${ms(emu.core)} serving it; the SDK ${ms(cpu?.baseline?.median ?? Number.NaN)} and the emulator ` +
+      `${ms(emu.sdk)}. Core’s 1 MiB gzip bodies hold about 8 MB of JSON each, which the emulator inflates and parses ` +
+      'in one piece, so the local emulator costs more per record for core than for the SDK’s small bodies (Azure’s ' +
+      'front door does not share the client’s cores). A profile (`--profile`, 300,000 records) of core’s process: ' +
+      'about 20% serialising records in JavaScript (`serializeRecord`, `quote`), 11% GC, and the main thread idle ' +
+      '28% of the time, waiting for gzip on the libuv pool and for the emulator’s answers (2 requests in flight). ' +
+      'The SDK’s: 31% GC, 13% `splitDataToChunks` (it stringifies every record twice), gzip of the same bytes at ' +
+      'the same level on the pool. With per-record CPU this close (see the next target), wall-clock throughput ' +
+      'cannot differ by 2× on this machine.'
+    )
+  },
+  'cpu-half': (r) => {
+    const cpu = find(r, 'CPU time per 1,000 records')
+    const gzip = find(r, 'per 1,000 records: gzip')?.ours.median ?? Number.NaN
+    const making = find(r, 'per 1,000 records: making')?.ours.median ?? Number.NaN
+    const half = (cpu?.baseline?.median ?? Number.NaN) / 2
+    const ours = cpu?.ours.median ?? Number.NaN
+    return (
+      `Half the SDK’s CPU is ${ms(half)} per 1,000 records. Both clients gzip the same bytes at the same level ` +
+      `(6): gzip alone costs ${ms(gzip)} and making the records ${ms(making)} (scenario 7), which leaves ` +
+      `${ms(half - gzip - making)} for serialising, packing, HTTP and GC; core spends ` +
+      `${ms(ours - gzip - making)} there. Its profile puts most of that in its JavaScript serialiser ` +
+      '(`serializeRecord` / `quote`, about twice the cost of native `JSON.stringify`, for cycle, BigInt, Error, ' +
+      'lone-surrogate and truncation safety) and in GC. What core already saves over the SDK is the second ' +
+      '`JSON.stringify` per record (`splitDataToChunks`) and much of its garbage (31% of the SDK’s profile).'
+    )
+  },
+  'requests-compression':
+    'The SDK cuts requests at 1,000,000 bytes of JSON before gzip; core at 1 MiB as sent. The ratio of request ' +
+    'counts should be about the compression ratio; a shortfall comes from partial requests at the end of a run ' +
+    '(the counts are small in quick mode).',
+  'full-requests-90':
+    'Core’s fill counts only requests sealed because they were full; in quick mode so few requests are sent that ' +
+    'the partial tail at `flush()` dominates.',
+  'limit-70':
+    'Profile: the single loop uses native `JSON.stringify` (one call per record) and `gzipSync` on one thread. ' +
+    'Core’s serialiser is JavaScript and costs about twice as much per record (safety for cycles, BigInt, Errors, ' +
+    'lone surrogates, truncation), streams into async zlib with sync flushes near the 1 MiB cap, and the main ' +
+    'thread idles while bodies are compressed and answered; the emulator inflating and parsing every body ' +
+    'competes for the same two cores, which the limit loop does not have to share. A fast path through native ' +
+    '`JSON.stringify` for plain records (strings, finite numbers, booleans, plain objects) would close most of ' +
+    'the serialisation gap; it is core’s call (not changed by the benchmarks).',
+  'pino-10':
+    'Profile of the app thread: the same pino functions run in both cases (`asJson`, `LOG`, thread-stream’s ' +
+    '`write`); the extra time is `flushSync` in thread-stream, where the app thread waits for the worker to make ' +
+    'room in the shared buffer. The `pino/file` worker writes to /dev/null and keeps up; the dcr-logs worker ' +
+    'parses, maps, serialises and gzips every line, so a 200,000-call burst fills the buffer and pino blocks the ' +
+    'caller, and the worker’s CPU competes with the app thread for the two cores. Below the rate the worker ' +
+    'sustains, the buffer never fills and `flushSync` is not reached. The ratio is sensitive to load: across the ' +
+    'full runs made while developing the benchmarks on this shared machine it was 1.04×, 1.08× and 1.33×.',
+  'winston-15':
+    'Profile of the app thread: winston calls the transport’s `log()` synchronously, and `AzureLogsTransport` maps ' +
+    'the record (`mapInfo`, timestamp parsing) and core serialises it to JSON in `push()` (`serializeRecord`, ' +
+    '`quote`, `_object`), plus the garbage this makes; the no-op transport does none of that. Serialising once, on ' +
+    'the caller’s thread, is core’s design (it bounds memory by bytes and never holds live objects), so the ' +
+    'app-thread cost is that of `JSON.stringify`-like work per record: several times a no-op, not within 15%. ' +
+    'Moving the work off the app thread would take a worker, as pino does.',
+  'outage-memory': (r) => {
+    const queued = find(r, 'peak queued JSON')?.ours.median ?? Number.NaN
+    const live = find(r, 'live heap growth')?.ours
+    const heap = find(r, 'peak V8 heap used')?.ours.max ?? Number.NaN
+    return (
+      `Core’s buffer stays at its bound (peak queued JSON ${queued.toFixed(1)} MiB), and what the process really ` +
+      `retains at the end of the outage, the live heap after a full GC, grew by ${live === undefined ? '—' : `${live.median.toFixed(1)} MiB (${live.min.toFixed(1)}–${live.max.toFixed(1)})`} ` +
+      'over the steady state: the queue (JSON as V8 strings, plus an entry object per record) and the records of ' +
+      'the bodies being retried, which core holds as JSON so it can report them if they fail; they are outside ' +
+      '`maxBufferBytes` (up to `concurrency` bodies of 1 MiB gzip each, about 7–8 MB of JSON each with this ' +
+      'data). The RSS peak is higher because of garbage: with ' +
+      '`drop-oldest` at 20,000 records/s each record lives long enough to be promoted to the old generation and ' +
+      `then dies there, and V8 lets the old space grow (peak heap used up to ${heap.toFixed(1)} MiB, live and not yet ` +
+      'collected) before a full GC, and returns pages to the OS lazily. Memory is bounded, but the RSS overhead is ' +
+      'not small next to a 16 MiB buffer: budget about 4–8× `maxBufferBytes` of RSS, or cap the heap with ' +
+      '`--max-old-space-size`, which makes V8 collect sooner.'
+    )
+  },
+  'outage-plateau': (r) => {
+    const live = find(r, 'live heap growth')?.ours.max ?? Number.NaN
+    const bound = (r.config as { outage?: { maxBufferBytes?: number } }).outage?.maxBufferBytes ?? Number.NaN
+    const liveBounded = live <= (2 * bound) / 1_048_576 + 16
+    return liveBounded
+      ? `RSS climbed in the second half of the outage in at least one run, but the live heap after a full GC at ` +
+          `the end of the outage grew by at most ${live.toFixed(1)} MiB: V8 deferred major collections (RSS holds ` +
+          'garbage), it is not retained memory. A longer outage does not grow the live set: the buffer is bounded ' +
+          'by bytes and records.'
+      : `RSS climbed in the second half of the outage and the live heap after a full GC grew by ${live.toFixed(1)} ` +
+          'MiB, more than the buffer accounts for: a possible leak. Rerun with `--only 5` and take heap snapshots.'
+  },
+  'outage-resume':
+    'Backoff after 60 s of 503s reaches `maxDelayMs`; the first retry after recovery can wait that long.',
+}
+
+const find = (r: BenchResults, prefix: string): MetricRow | undefined =>
+  r.metrics.find((m) => m.metric.startsWith(prefix))
+/** The emulator's CPU (the runner process) per 1,000 records while serving each contender of scenario 1. */
+const emulatorCpuPer1000 = (r: BenchResults): { core: number; sdk: number } => {
+  const per = (key: string): number => {
+    const runs = (r.runs[key] ?? []) as { calls: number; extra: Record<string, number> }[]
+    const values = runs.map((x) => ((x.extra['emulatorCpuMs'] ?? Number.NaN) / x.calls) * 1000)
+    return values.length === 0 ? Number.NaN : median(values)
+  }
+  return { core: per('core-throughput'), sdk: per('sdk-throughput') }
+}
+
+const ms = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : '—')
+
+const num = (n: number, unit: string): string => {
+  if (!Number.isFinite(n)) return '—'
+  const digits =
+    unit === 'requests' || unit === 'records'
+      ? 0
+      : unit === '%' || unit === '×'
+        ? 1
+        : Math.abs(n) >= 100
+          ? 0
+          : Math.abs(n) >= 10
+            ? 1
+            : 2
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+}
+
+const cell = (s: MetricRow['ours'] | undefined, unit: string): string => {
+  if (s === undefined) return ''
+  const main = `${num(s.median, unit)} ${unit}`
+  return s.runs.length > 1 ? `${main} (${num(s.min, unit)}–${num(s.max, unit)})` : main
+}
+
+const ratio = (m: MetricRow): string => {
+  if (m.ratio === undefined || !Number.isFinite(m.ratio)) return ''
+  const note = m.better === 'higher' ? 'higher is better' : m.better === 'lower' ? 'lower is better' : ''
+  return `${m.ratio.toFixed(2)}×${note === '' ? '' : ` (${note})`}`
+}
+
+/** The few rows worth a README: a compact table the lead can paste as it is. */
+const HEADLINE: { prefix: string; label: string; target?: string }[] = [
+  { prefix: 'throughput, ', label: 'core vs `@azure/monitor-ingestion`: records/s', target: 'throughput-2x' },
+  { prefix: 'CPU time per 1,000 records', label: 'CPU per 1,000 records (client process)', target: 'cpu-half' },
+  { prefix: 'requests sent', label: 'requests for the same records', target: 'requests-compression' },
+  {
+    prefix: 'average fill of 1 MiB',
+    label: 'average request size, share of 1 MiB as sent',
+    target: 'full-requests-90',
+  },
+  { prefix: 'peak RSS', label: 'peak RSS (client process)' },
+  { prefix: 'core throughput vs JSON.stringify', label: 'core vs the stringify + gzip limit', target: 'limit-70' },
+]
+
+const headline = (r: BenchResults): string[] => {
+  const rows: string[] = []
+  const met = (id: string | undefined): string => {
+    const t = id === undefined ? undefined : r.targets.find((x) => x.id === id)
+    return t === undefined ? '' : `${t.target}: ${t.met ? 'met' : '**missed**'}`
+  }
+  const line = (label: string, m: MetricRow | undefined, target?: string) => {
+    if (m === undefined) return
+    const base = m.baseline === undefined ? '' : `${cell(m.baseline, m.unit)} (${m.baselineName ?? ''})`
+    rows.push(`| ${label} | ${cell(m.ours, m.unit)} | ${base} | ${ratio(m)} | ${met(target)} |`)
+  }
+  for (const h of HEADLINE)
+    line(
+      h.label,
+      r.metrics.find((m) =>
+        m.metric.startsWith(h.prefix) && m.scenario !== '7 physical limit' ? true : m.metric.startsWith(h.prefix),
+      ),
+      h.target,
+    )
+  const app = (scenario: string) => r.metrics.find((m) => m.scenario === scenario && m.metric.startsWith('app-thread'))
+  line('pino: app-thread time, 200,000 calls', app('2 pino'), 'pino-10')
+  line('winston: app-thread time, 200,000 calls', app('3 winston'), 'winston-15')
+  line('OpenTelemetry: app-thread time, 200,000 records', app('4 OpenTelemetry'))
+  const otelRequests = r.metrics.find((m) => m.scenario === '4 OpenTelemetry' && m.metric === 'requests used')
+  const otelFill = r.metrics.find((m) => m.scenario === '4 OpenTelemetry' && m.metric.startsWith('average fill'))
+  if (otelRequests !== undefined && otelFill !== undefined) {
+    rows.push(
+      `| OpenTelemetry: requests for 200,000 records (processor batches of 512, \`acknowledge: 'buffered'\`) | ${cell(otelRequests.ours, 'requests')}, ${cell(otelFill.ours, '%')} full |  |  |  |`,
+    )
+  }
+  const outage = (prefix: string) => r.metrics.find((m) => m.scenario.startsWith('5') && m.metric.startsWith(prefix))
+  line('outage: RSS growth (16 MiB buffer)', outage('RSS growth during'), 'outage-memory')
+  line('outage: live heap growth after a full GC', outage('live heap growth'))
+  line('outage: records dropped, every one reported', outage('records dropped'))
+  line('outage: backlog drained after recovery', outage('backlog drained'), 'outage-resume')
+  for (const m of r.metrics.filter((x) => x.scenario.startsWith('6'))) line(`latency ${m.metric}`, m)
+  const bad = r.accounting.filter((a) => !a.ok).length
+  rows.push(
+    `| unreported loss, all scenarios | ${bad === 0 ? 'none' : `**${bad} failed check(s)**`} (${r.accounting.length} checks) |  |  | zero unreported loss: ${bad === 0 ? 'met' : '**missed**'} |`,
+  )
+  return [
+    '',
+    '## Summary',
+    '',
+    '| measure | dcr-logs | baseline | ratio | target |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ]
+}
+
+export const renderMarkdown = (r: BenchResults): string => {
+  const out: string[] = []
+  const m = r.machine
+  out.push(
+    `# Benchmark results${r.mode === 'quick' ? ' (quick mode: small counts, one run, not for publication)' : ''}`,
+    '',
+    `Written by \`pnpm bench${r.mode === 'quick' ? ' --quick' : ''}\` on ${r.startedAt} in ${Math.round(r.durationSeconds)} s. How to read it: [README.md](./README.md).`,
+    '',
+    `- Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB memory, ${m.platform}; load average at start ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' / ')}`,
+    `- Node.js ${m.node}; ${r.repetitions} repetition(s) per scenario: median, with the spread (min–max) in brackets`,
+    '- The emulator runs in the runner process; each contender runs in a child process of its own, and CPU time and peak RSS are that child’s alone. Both share the same cores, and this machine is shared with other work, so absolute figures are noisy; the ratios come from the same run.',
+    '- Ratios are dcr-logs ÷ baseline of the medians.',
+  )
+  out.push(...headline(r))
+  out.push(
+    '',
+    '## All results',
+    '',
+    '| scenario | metric | dcr-logs | baseline | ratio |',
+    '| --- | --- | --- | --- | --- |',
+  )
+  for (const row of r.metrics) {
+    const base = row.baseline === undefined ? '' : `${cell(row.baseline, row.unit)}<br>${row.baselineName ?? ''}`
+    out.push(`| ${row.scenario} | ${row.metric} | ${cell(row.ours, row.unit)} | ${base} | ${ratio(row)} |`)
+  }
+  const emu = emulatorCpuPer1000(r)
+  if (Number.isFinite(emu.core)) {
+    out.push(
+      '',
+      `The emulator’s own CPU (runner process, not counted above) per 1,000 records of scenario 1: ${ms(emu.core)} ` +
+        `serving core, ${ms(emu.sdk)} serving the SDK.`,
+    )
+  }
+  out.push('', '## Targets', '', '| scenario | target | measured | met |', '| --- | --- | --- | --- |')
+  for (const t of r.targets) out.push(`| ${t.scenario} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`)
+  const missed = r.targets.filter((t) => !t.met)
+  if (missed.length > 0) {
+    out.push('', '### Missed targets', '')
+    for (const t of missed) {
+      out.push(`- **${t.target}** (${t.scenario}): missed, measured ${t.measured}.`)
+      const reason = REASONS[t.id]
+      if (reason !== undefined) out.push(`  ${typeof reason === 'string' ? reason : reason(r)}`)
+    }
+  }
+  out.push('', '## Every record accounted for', '')
+  const bad = r.accounting.filter((a) => !a.ok)
+  out.push(
+    bad.length === 0
+      ? `All ${r.accounting.length} checks passed: in every run, records in = records delivered (rows landed) + records reported dropped.`
+      : `**${bad.length} of ${r.accounting.length} checks failed** (unreported loss or a count mismatch): see below.`,
+    '',
+  )
+  for (const a of r.accounting) out.push(`- ${a.ok ? 'ok' : '**FAILED**'} ${a.scenario}: ${a.detail}`)
+  out.push('')
+  return out.join('\n')
+}
