@@ -17,8 +17,9 @@ export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
       `${ms(emu.sdk)}. Core’s 1 MiB gzip bodies hold about 8 MB of JSON each, which the emulator inflates and parses ` +
       'in one piece, so the local emulator costs more per record for core than for the SDK’s small bodies (Azure’s ' +
       'front door does not share the client’s cores). A profile (`--profile`, 300,000 records) of core’s process: ' +
-      'about 20% serialising records in JavaScript (`serializeRecord`, `quote`), 11% GC, and the main thread idle ' +
-      '28% of the time, waiting for gzip on the libuv pool and for the emulator’s answers (2 requests in flight). ' +
+      'about 13% serialising records (native `JSON.stringify` behind a plain-value check, `serializeFast`), 10% GC, ' +
+      'and the main thread idle about 30% of the time, waiting for gzip on the libuv pool and for the emulator’s ' +
+      'answers (2 requests in flight). ' +
       'The SDK’s: 31% GC, 13% `splitDataToChunks` (it stringifies every record twice), gzip of the same bytes at ' +
       'the same level on the pool. With per-record CPU this close (see the next target), wall-clock throughput ' +
       'cannot differ by 2× on this machine.'
@@ -35,8 +36,9 @@ export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
       `(6): gzip alone costs ${ms(gzip)} and making the records ${ms(making)} (scenario 7), which leaves ` +
       `${ms(half - gzip - making)} for serialising, packing, HTTP and GC; core spends ` +
       `${ms(ours - gzip - making)} there. Its profile puts most of that in its JavaScript serialiser ` +
-      '(`serializeRecord` / `quote`, about twice the cost of native `JSON.stringify`, for cycle, BigInt, Error, ' +
-      'lone-surrogate and truncation safety) and in GC. What core already saves over the SDK is the second ' +
+      '(native `JSON.stringify` for plain records after a check that it is exact; the JavaScript writer only for ' +
+      'cycles, BigInt, Errors, Maps, lone surrogates and values to truncate), the streaming gzip’s JavaScript side ' +
+      'and GC. What core already saves over the SDK is the second ' +
       '`JSON.stringify` per record (`splitDataToChunks`) and much of its garbage (31% of the SDK’s profile).'
     )
   },
@@ -49,12 +51,10 @@ export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
     'the partial tail at `flush()` dominates.',
   'limit-70':
     'Profile: the single loop uses native `JSON.stringify` (one call per record) and `gzipSync` on one thread. ' +
-    'Core’s serialiser is JavaScript and costs about twice as much per record (safety for cycles, BigInt, Errors, ' +
-    'lone surrogates, truncation), streams into async zlib with sync flushes near the 1 MiB cap, and the main ' +
-    'thread idles while bodies are compressed and answered; the emulator inflating and parsing every body ' +
-    'competes for the same two cores, which the limit loop does not have to share. A fast path through native ' +
-    '`JSON.stringify` for plain records (strings, finite numbers, booleans, plain objects) would close most of ' +
-    'the serialisation gap; it is core’s call (not changed by the benchmarks).',
+    'Core also serialises plain records with native `JSON.stringify` (after checking that it is exact), then ' +
+    'buffers them, streams them into async zlib with sync flushes near the 1 MiB cap, and its main thread idles ' +
+    'while bodies are compressed and answered; the emulator inflating and parsing every body competes for the ' +
+    'same two cores, which the limit loop does not have to share.',
   'pino-10':
     'Profile of the app thread: the same pino functions run in both cases (`asJson`, `LOG`, thread-stream’s ' +
     '`write`); the extra time is `flushSync` in thread-stream, where the app thread waits for the worker to make ' +
@@ -65,8 +65,9 @@ export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
     'full runs made while developing the benchmarks on this shared machine it was 1.04×, 1.08× and 1.33×.',
   'winston-15':
     'Profile of the app thread: winston calls the transport’s `log()` synchronously, and `AzureLogsTransport` maps ' +
-    'the record (`mapInfo`, timestamp parsing) and core serialises it to JSON in `push()` (`serializeRecord`, ' +
-    '`quote`, `_object`), plus the garbage this makes; the no-op transport does none of that. Serialising once, on ' +
+    'the record (`mapInfo`, timestamp parsing) and core serialises it to JSON in `push()` (`serializeFast`: native ' +
+    '`JSON.stringify`, with two Dates per record), plus the garbage this makes; the no-op transport does none of ' +
+    'that. Serialising once, on ' +
     'the caller’s thread, is core’s design (it bounds memory by bytes and never holds live objects), so the ' +
     'app-thread cost is that of `JSON.stringify`-like work per record: several times a no-op, not within 15%. ' +
     'Moving the work off the app thread would take a worker, as pino does.',
