@@ -21,6 +21,22 @@ describe('serializeRecord', () => {
     })
   })
 
+  it('writes date columns as JSON would, including invalid dates and dates a millisecond apart', () => {
+    const t = Date.UTC(2026, 10, 23, 12, 0, 0, 5)
+    const first = json({ TimeGenerated: new Date(t), ObservedTimestamp: new Date(t), Body: 'a' })
+    const next = json({ TimeGenerated: new Date(t + 1), ObservedTimestamp: new Date(Number.NaN), Body: 'b' })
+    expect(first).toEqual({
+      TimeGenerated: '2026-11-23T12:00:00.005Z',
+      ObservedTimestamp: '2026-11-23T12:00:00.005Z',
+      Body: 'a',
+    })
+    expect(next).toEqual({ TimeGenerated: '2026-11-23T12:00:00.006Z', ObservedTimestamp: null, Body: 'b' })
+    // the caller's record keeps its Date objects
+    const record = { TimeGenerated: new Date(t) }
+    serializeRecord(record, opts)
+    expect(record.TimeGenerated).toBeInstanceOf(Date)
+  })
+
   it('marks circular references and keeps shared ones', () => {
     const shared = { v: 1 }
     const a: { shared: object; again: object; self?: unknown } = { shared, again: shared }
