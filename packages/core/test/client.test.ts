@@ -3,6 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, it, vi } from 'vitest'
 import {
+  type ClientDeps,
   createLogsIngestionClient,
   DIAGNOSTIC_CHANNELS,
   type DropEvent,
@@ -39,7 +40,12 @@ const status = (s: number, headers: Record<string, string> = {}, body = ''): Sen
   body,
 })
 
-const setup = (answer: Parameters<typeof scripted>[0], options: Record<string, unknown> = {}) => {
+/** A client on a scripted transport; `deps` replaces the recorded sleeps, e.g. with a virtual clock. */
+const setup = (
+  answer: Parameters<typeof scripted>[0],
+  options: Record<string, unknown> = {},
+  deps: ClientDeps = {},
+) => {
   const t = scripted(answer)
   const drops: DropEvent[] = []
   const sleeps: number[] = []
@@ -59,6 +65,7 @@ const setup = (answer: Parameters<typeof scripted>[0], options: Record<string, u
       sleep: async (ms) => {
         sleeps.push(ms)
       },
+      ...deps,
     },
   )
   return { client, drops, sleeps, ...t, tokens: () => tokens }
@@ -173,63 +180,46 @@ describe('LogsIngestionClient', () => {
     await client.close()
   })
 
+  /** Sleeps advance a virtual clock, so retry windows pass without waiting. */
+  const virtualClock = () => {
+    const clock = { now: 0 }
+    const deps: ClientDeps = {
+      now: () => clock.now,
+      sleep: async (ms) => {
+        clock.now += ms
+      },
+    }
+    return { clock, deps }
+  }
+
   it('retries 403 within forbiddenRetryMs, then drops it as forbidden', async () => {
-    let now = 0
-    const t = scripted(() => status(403, { 'x-ms-error-code': 'OperationFailed' }))
-    const drops: DropEvent[] = []
-    const client = createLogsIngestionClient(
-      {
-        endpoint: 'https://x.eastus-1.ingest.monitor.azure.com',
-        ruleId: 'dcr-00000000000000000000000000000000',
-        credential: { getToken: async () => ({ token: 't', expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) },
-        forbiddenRetryMs: 10_000,
-        onDrop: (e) => drops.push(e),
-      },
-      {
-        env: {},
-        transport: t.transport,
-        now: () => now,
-        sleep: async (ms) => {
-          now += ms
-        },
-      },
+    const { clock, deps } = virtualClock()
+    const { client, drops, sent } = setup(
+      () => status(403, { 'x-ms-error-code': 'OperationFailed' }),
+      { forbiddenRetryMs: 10_000 },
+      deps,
     )
     client.push({ Body: 'a' })
     await client.flush()
-    expect(t.sent.length).toBeGreaterThan(2)
-    expect(now).toBeGreaterThanOrEqual(10_000)
+    expect(sent.length).toBeGreaterThan(2)
+    expect(clock.now).toBeGreaterThanOrEqual(10_000)
     expect(drops[0]).toMatchObject({ reason: 'forbidden', status: 403, errorCode: 'OperationFailed' })
     expect(drops[0]!.error.message).toMatch(/Monitoring Metrics Publisher/)
     await client.close()
   })
 
   it('gives up retriable failures at maxRetryTimeMs with reason retries-exhausted', async () => {
-    let now = 0
-    const t = scripted(() => ({ kind: 'network', code: 'ECONNRESET', message: 'socket hang up' }))
-    const drops: DropEvent[] = []
-    const client = createLogsIngestionClient(
-      {
-        endpoint: 'https://x.eastus-1.ingest.monitor.azure.com',
-        ruleId: 'dcr-00000000000000000000000000000000',
-        credential: { getToken: async () => ({ token: 't', expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) },
-        maxRetryTimeMs: 5_000,
-        onDrop: (e) => drops.push(e),
-      },
-      {
-        env: {},
-        transport: t.transport,
-        now: () => now,
-        sleep: async (ms) => {
-          now += ms
-        },
-        random: () => 0.5,
-      },
+    const { deps } = virtualClock()
+    const { client, drops, sent } = setup(
+      () => ({ kind: 'network', code: 'ECONNRESET', message: 'socket hang up' }),
+      { maxRetryTimeMs: 5_000 },
+      { ...deps, random: () => 0.5 },
     )
     client.push({ Body: 'a' })
     await client.flush()
     expect(drops[0]).toMatchObject({ reason: 'retries-exhausted', errorCode: 'ECONNRESET', retriable: true })
-    expect(t.sent.length).toBeGreaterThan(3)
-    expect(client.stats().requests.byStatus['ECONNRESET']).toBe(t.sent.length)
+    expect(sent.length).toBeGreaterThan(3)
+    expect(client.stats().requests.byStatus['ECONNRESET']).toBe(sent.length)
     await client.close()
   })
 

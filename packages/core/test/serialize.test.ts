@@ -45,25 +45,8 @@ describe('serializeRecord', () => {
   })
 
   it('handles BigInt, NaN, Infinity, Map, Set, Buffer and typed arrays', () => {
-    const r = serializeRecord(
-      {
-        big: 9007199254740993n,
-        huge: 2n ** 70n,
-        nan: Number.NaN,
-        inf: -Infinity,
-        map: new Map<unknown, unknown>([
-          ['k', 1],
-          [2, 'two'],
-        ]),
-        set: new Set([1, 'a']),
-        buf: Buffer.from('hi'),
-        f32: new Float32Array([1.5, 2]),
-        u8: new Uint8Array([1, 2, 3]),
-      },
-      opts,
-    )
-    expect(r.ok && r.json).toContain('"big":9007199254740993')
-    const parsed = json({
+    const record = {
+      big: 9007199254740993n,
       huge: 2n ** 70n,
       nan: Number.NaN,
       inf: -Infinity,
@@ -75,7 +58,11 @@ describe('serializeRecord', () => {
       buf: Buffer.from('hi'),
       f32: new Float32Array([1.5, 2]),
       u8: new Uint8Array([1, 2, 3]),
-    })
+    }
+    const r = serializeRecord(record, opts)
+    // a JSON number keeps every digit of a long; JSON.parse below would round it
+    expect(r.ok && r.json).toContain('"big":9007199254740993')
+    const { big: _big, ...parsed } = json(record)
     expect(parsed).toEqual({
       huge: '1180591620717411303424',
       nan: null,
