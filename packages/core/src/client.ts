@@ -12,7 +12,14 @@ import { debug, publish } from './diagnostics.js'
 import { DROP_REASON_CODES, LogsIngestionError, messageOf } from './errors.js'
 import { createHttpsTransport } from './http/https-transport.js'
 import type { IngestionTransport } from './http/transport.js'
-import { type Env, type LogsIngestionClientOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { checkOptionNames } from './option-names.js'
+import {
+  CORE_OPTION_NAMES,
+  type Env,
+  type LogsIngestionClientOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js'
 import { addEntry, BodyBuilder, type PackedBody, type PackLimits, packEntries } from './packer.js'
 import {
   type AttemptOutcome,
@@ -32,6 +39,7 @@ import type {
   LogColumns,
   LogsIngestionClient,
   LogsIngestionStats,
+  ReportDropOptions,
   TokenCredential,
   WaitForSpaceOptions,
 } from './types.js'
@@ -46,7 +54,11 @@ export interface ClientDeps {
   randomUUID?: () => string
   /** Defaults to `process.env`. */
   env?: Env
+  /** Defaults to `process.emitWarning` (unknown option names). */
+  emitWarning?: (message: string, options: { code: string; type: string }) => void
 }
+
+const CORE_OPTION_NAME_SET: ReadonlySet<string> = new Set(CORE_OPTION_NAMES)
 
 /** A batch handed to delivery: one sealed body, tracked until every record in it is settled. */
 interface Batch {
@@ -170,6 +182,11 @@ class Client implements LogsIngestionClient {
   constructor(options: LogsIngestionClientOptions, deps: ClientDeps) {
     this._o = resolveOptions(options, deps.env ?? process.env)
     const o = this._o
+    checkOptionNames(options, CORE_OPTION_NAME_SET, {
+      component: 'createLogsIngestionClient()',
+      strict: o.strictOptions,
+      ...(deps.emitWarning ? { emitWarning: deps.emitWarning } : {}),
+    })
     this._now = deps.now ?? Date.now
     this._random = deps.random ?? Math.random
     this._sleep = deps.sleep ?? sleepUnref
@@ -244,6 +261,22 @@ class Client implements LogsIngestionClient {
 
   get closed(): boolean {
     return this._closing !== undefined
+  }
+
+  get options(): Readonly<ResolvedOptions> {
+    return this._o
+  }
+
+  reportDrop(drop: ReportDropOptions): void {
+    try {
+      this._report(drop.reason ?? 'invalid-record', drop.records.map(serializeValue), {
+        detail: drop.detail,
+        retriable: false,
+        cause: drop.cause,
+      })
+    } catch (error) {
+      debug(() => `reportDrop failed: ${messageOf(error)}`)
+    }
   }
 
   // ---- push: the hot path; synchronous, never throws ----

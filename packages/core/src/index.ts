@@ -14,8 +14,10 @@ export { DROP_REASON_CODES, isLogsIngestionError, LogsIngestionError } from './e
 export type { ExceptionColumns } from './exception.js'
 export { exceptionColumns } from './exception.js'
 export type { IngestionTransport, SendOutcome, SendRequest } from './http/transport.js'
+export type { CheckOptionNamesOptions } from './option-names.js'
+export { checkOptionNames, closestName, UNKNOWN_OPTION_WARNING } from './option-names.js'
 export type { Env, LogsIngestionClientOptions, ResolvedOptions } from './options.js'
-export { AUDIENCES, DEFAULTS, envVarFor, resolveOptions } from './options.js'
+export { AUDIENCES, CORE_OPTION_NAMES, DEFAULTS, envVarFor, resolveOptions } from './options.js'
 export type { ColumnDefinition, StreamColumnType, TableColumnType } from './schema.js'
 export {
   DEFAULT_COLUMN_DESCRIPTIONS,
@@ -42,6 +44,7 @@ export type {
   LogsIngestionClient,
   LogsIngestionStats,
   OverflowPolicy,
+  ReportDropOptions,
   TokenCredential,
   WaitForSpaceOptions,
 } from './types.js'

@@ -81,12 +81,65 @@ export interface LogsIngestionClientOptions {
   onDrop?: (event: DropEvent) => void
   /** Appended to the `User-Agent` header, e.g. `my-app/1.2`. Env `DCR_LOGS_USER_AGENT_SUFFIX`. */
   userAgentSuffix?: string
+  /**
+   * Throw `INVALID_OPTIONS` for an unknown option name instead of warning (`DCR_LOGS_UNKNOWN_OPTION`).
+   * Env `DCR_LOGS_STRICT_OPTIONS`. @defaultValue `DEFAULTS.strictOptions`
+   */
+  strictOptions?: boolean
 }
+
+/** Every option name of `LogsIngestionClientOptions`, at run time (for the unknown-name check). */
+export const CORE_OPTION_NAMES = [
+  'endpoint',
+  'ruleId',
+  'streamName',
+  'credential',
+  'audience',
+  'cloud',
+  'scope',
+  'disableInstanceDiscovery',
+  'ca',
+  'proxy',
+  'allowInsecureHttp',
+  'maxRequestBytes',
+  'maxUncompressedBytes',
+  'maxRecordsPerRequest',
+  'lingerMs',
+  'concurrency',
+  'maxBufferBytes',
+  'maxBufferRecords',
+  'overflow',
+  'maxFieldBytes',
+  'truncationMarker',
+  'compression',
+  'compressionLevel',
+  'requestTimeoutMs',
+  'connectTimeoutMs',
+  'maxRetryTimeMs',
+  'initialDelayMs',
+  'maxDelayMs',
+  'forbiddenRetryMs',
+  'maxTimeSpanMs',
+  'maxBisectRequests',
+  'tokenRefreshMarginMs',
+  'closeTimeoutMs',
+  'onDrop',
+  'userAgentSuffix',
+  'strictOptions',
+] as const satisfies ReadonlyArray<keyof LogsIngestionClientOptions>
+
+// a compile error here means an option was added to the interface but not to CORE_OPTION_NAMES
+const _everyOptionNamed: Record<
+  Exclude<keyof LogsIngestionClientOptions, (typeof CORE_OPTION_NAMES)[number]>,
+  never
+> = {}
+void _everyOptionNamed
 
 /** The defaults, in one place. */
 export const DEFAULTS = Object.freeze({
   streamName: DEFAULT_STREAM_NAME,
   allowInsecureHttp: false,
+  strictOptions: false,
   /** The service's front door limit on `Content-Length` (1 MiB). */
   maxRequestBytes: 1_048_576,
   /** Below the reported 50 MiB decompressed limit, with a margin. */
@@ -130,6 +183,7 @@ export interface ResolvedOptions {
   /** Proxy for this endpoint after `NO_PROXY`, or undefined for a direct connection. */
   proxy: URL | undefined
   allowInsecureHttp: boolean
+  strictOptions: boolean
   maxRequestBytes: number
   maxUncompressedBytes: number
   maxRecordsPerRequest: number
@@ -389,7 +443,7 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
   if (user === null || typeof user !== 'object') throw invalid('options', user, 'an options object')
   const warnings: string[] = []
 
-  const bool = (key: 'allowInsecureHttp' | 'disableInstanceDiscovery'): boolean | undefined => {
+  const bool = (key: 'allowInsecureHttp' | 'disableInstanceDiscovery' | 'strictOptions'): boolean | undefined => {
     const { value } = pick(user, env, key)
     if (value === undefined || value === '') return undefined
     if (typeof value === 'boolean') return value
@@ -397,6 +451,7 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
     throw invalid(key, value, 'true or false')
   }
   const allowInsecureHttp = bool('allowInsecureHttp') ?? DEFAULTS.allowInsecureHttp
+  const strictOptions = bool('strictOptions') ?? DEFAULTS.strictOptions
 
   // endpoint
   const endpointRaw = pick(user, env, 'endpoint').value
@@ -566,6 +621,7 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
     extraCaFile: env.NODE_EXTRA_CA_CERTS || undefined,
     proxy,
     allowInsecureHttp,
+    strictOptions,
     ...numbers,
     overflow,
     compression,

@@ -2,6 +2,7 @@
  * The public contract of `@dcr-logs/core`: what adapters and users program against.
  * Implementations live elsewhere; this file holds types only.
  */
+import type { ResolvedOptions } from './options.js'
 
 /** An access token as returned by a `TokenCredential` (same shape as `@azure/core-auth`). */
 export interface AccessToken {
@@ -160,7 +161,25 @@ export interface LogsIngestionStats {
   lastError?: { message: string; code?: string; status?: number; at: string }
 }
 
+/** Records that never reached `push()`, reported through `reportDrop()`. */
+export interface ReportDropOptions {
+  /** @defaultValue `'invalid-record'` */
+  reason?: DropReason
+  /** The records as the adapter received them; `onDrop` gets each as JSON text (serialised safely). */
+  records: readonly unknown[]
+  /** What was wrong, for the error message: `the log record could not be read: …`. */
+  detail: string
+  cause?: unknown
+}
+
 export interface LogsIngestionClient {
+  /** The options in effect: user options, `DCR_LOGS_*` variables and `DEFAULTS`, validated. */
+  readonly options: Readonly<ResolvedOptions>
+  /**
+   * Reports records that will not be pushed (an adapter could not map them, say), so that they are counted in
+   * `stats()` and reach `onDrop` with a reason, like every other undelivered record. Never throws.
+   */
+  reportDrop(drop: ReportDropOptions): void
   /** Serialises and buffers one record. Synchronous, never throws; `false` means the record was dropped (and reported). */
   push(record: LogColumns): boolean
   /** Resolves `true` when the buffer has room again, `false` on timeout, abort or close. */

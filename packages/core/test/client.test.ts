@@ -480,3 +480,24 @@ describe('LogsIngestionClient', () => {
     await client.close()
   })
 })
+
+describe('adapter-facing API', () => {
+  it('options exposes the resolved options, environment included', async () => {
+    const { client } = setup(() => ok, {}, { env: { DCR_LOGS_OVERFLOW: 'drop-newest', DCR_LOGS_LINGER_MS: '1' } })
+    expect(client.options.overflow).toBe('drop-newest')
+    expect(client.options.lingerMs).toBe(10) // the option given wins over the environment
+    expect(client.options.maxRequestBytes).toBe(1_048_576)
+    await client.close()
+  })
+
+  it('reportDrop counts the records and hands them to onDrop as JSON text', async () => {
+    const { client, drops } = setup(() => ok)
+    client.reportDrop({ records: [{ a: 1 }, 'raw line'], detail: 'the log record could not be read' })
+    expect(client.stats().droppedByReason).toEqual({ 'invalid-record': 2 })
+    expect(client.stats().records.dropped).toBe(2)
+    expect(drops).toHaveLength(1)
+    expect(drops[0]!.records).toEqual(['{"a":1}', '"raw line"'])
+    expect(drops[0]!.error.message).toContain('2 record(s) dropped (invalid-record): the log record could not be read')
+    await client.close()
+  })
+})

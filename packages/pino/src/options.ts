@@ -182,6 +182,9 @@ const boolean = (options: Record<string, unknown>, key: string, fallback: boolea
   return value
 }
 
+/** Keys pino itself adds to a transport target's options (`lib/transport.js`). */
+const PINO_INJECTED_KEYS = ['$context', 'pinoWillSendConfig'] as const
+
 /**
  * Validates the target's options and splits them: adapter options here, the rest for core (which validates
  * its own and reads `DCR_LOGS_*` / `AZURE_*`). Throws `LogsIngestionError` `INVALID_OPTIONS`.
@@ -193,6 +196,8 @@ export function resolvePinoOptions(options: unknown = {}): ResolvedPinoOptions {
   if (!isRecord(options)) throw invalid('options', options, 'an options object')
   const client: Record<string, unknown> = { ...options }
   for (const key of ADAPTER_KEYS) delete client[key]
+  // pino adds these to every target's options; they are not ours to check
+  for (const key of PINO_INJECTED_KEYS) delete client[key]
   // pino clones a Buffer into a plain Uint8Array; core expects a Buffer or a string
   const ca = client['ca']
   if (ca instanceof Uint8Array && !Buffer.isBuffer(ca)) client['ca'] = Buffer.from(ca)
