@@ -17,10 +17,8 @@ export interface SerializeOptions {
 export type SerializeResult =
   | {
       ok: true
-      /** The record as JSON text. */
+      /** The record as JSON text (well-formed: lone surrogates are replaced, so it encodes to valid UTF-8). */
       json: string
-      /** UTF-8 length of `json`. */
-      bytes: number
       /** Columns that were cut to `maxFieldBytes`. */
       truncated: number
       /** `TimeGenerated` in epoch ms, when asked for and present. */
@@ -194,43 +192,48 @@ const timeOf = (v: unknown): number | undefined => {
   return Number.isFinite(t) ? t : undefined
 }
 
-const wellFormed = (s: string): boolean => (s as Str).isWellFormed?.() ?? !/\p{Cs}/u.test(s)
-
-/** Nesting the fast path checks; deeper values (and cycles) take the writer, which marks them. */
-const FAST_DEPTH = 16
+/** Nesting the fast path accepts; deeper values take the writer, which marks them (as it does at MAX_DEPTH). */
+const FAST_DEPTH = MAX_DEPTH
 
 /**
- * True when `JSON.stringify(v)` writes exactly what `Writer` would: plain objects and arrays of well-formed
- * strings, numbers, booleans, null, Dates (and what JSON omits). Anything else (Error, Map, BigInt, class
- * instances, toJSON, lone surrogates, deep or circular nesting) takes the writer. Reads each property once
- * more than the writer would, which only a getter with side effects could notice.
+ * True when `JSON.stringify` may write something else than the writer for this object (or anything inside it):
+ * Error, Map, Set, RegExp, binary data, boxed primitives, promises, objects with their own `toJSON` (Date's is
+ * the same in both), and nesting deeper than the writer goes. Only objects are visited: strings are checked on
+ * the output (lone surrogates come out escaped as `\udXXX`), and BigInt and cycles make `JSON.stringify` throw.
  */
-const isPlainJson = (v: unknown, depth: number): boolean => {
-  switch (typeof v) {
-    case 'string':
-      return wellFormed(v)
-    case 'object': {
-      if (v === null) return true
-      if (depth >= FAST_DEPTH) return false
-      if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) if (!isPlainJson(v[i], depth + 1)) return false
-        return true
-      }
-      const proto = Object.getPrototypeOf(v)
-      if (proto === Date.prototype) return true
-      if ((proto !== Object.prototype && proto !== null) || 'toJSON' in v) return false
-      for (const key of Object.keys(v)) {
-        if (!wellFormed(key) || !isPlainJson((v as Record<string, unknown>)[key], depth + 1)) return false
-      }
-      return true
+const needsWriter = (v: object, depth: number): boolean => {
+  if (depth >= FAST_DEPTH) return true
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i]
+      if (typeof x === 'object' && x !== null && needsWriter(x, depth + 1)) return true
     }
-    case 'bigint':
-      return false
-    default:
-      // numbers (JSON writes NaN and ±Infinity as null, -0 as 0, as the writer does), booleans, and what both omit
-      return true
+    return false
   }
+  const proto: unknown = Object.getPrototypeOf(v)
+  if (proto === Date.prototype) return false
+  if (proto !== Object.prototype && proto !== null && isSpecial(v)) return true
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return true
+  for (const key in v) {
+    const x: unknown = (v as Record<string, unknown>)[key]
+    if (typeof x === 'object' && x !== null && needsWriter(x, depth + 1)) return true
+  }
+  return false
 }
+
+const isSpecial = (v: object): boolean =>
+  v instanceof Error ||
+  v instanceof Map ||
+  v instanceof Set ||
+  v instanceof RegExp ||
+  ArrayBuffer.isView(v) ||
+  v instanceof ArrayBuffer ||
+  v instanceof Promise ||
+  v instanceof WeakMap ||
+  v instanceof WeakSet ||
+  v instanceof String ||
+  v instanceof Number ||
+  v instanceof Boolean
 
 /** The last date written and its ISO text: the records of a burst share their millisecond. */
 let lastTime = Number.NaN
@@ -247,31 +250,37 @@ const isoOf = (date: Date): string | null => {
   return lastIso
 }
 
+/** `\ud` in JSON text: a lone surrogate escape, or (rarely) a backslash before "ud"; the writer settles which. */
+const LONE_SURROGATE_ESCAPE = '\\ud'
+
 /**
  * The native serialiser, when it is exact for this record and no column needs cutting; else undefined.
- * Date columns (TimeGenerated, ObservedTimestamp) are written as ISO text first, on a shallow copy: V8's
- * JSON.stringify leaves its fast path for objects with `toJSON`, which would cost more than the rest of a record.
+ * Costs `JSON.stringify` plus a look at the object values (the primitives are not visited). Date columns
+ * (TimeGenerated, ObservedTimestamp) are written as ISO text first, on a shallow copy: V8's JSON.stringify
+ * leaves its fast path for objects with `toJSON`, which would cost more than the rest of a record.
  */
-const serializeFast = (record: object, options: SerializeOptions): { json: string; bytes: number } | undefined => {
+const serializeFast = (record: object, options: SerializeOptions): string | undefined => {
   try {
-    const proto = Object.getPrototypeOf(record)
+    const proto: unknown = Object.getPrototypeOf(record)
     if ((proto !== Object.prototype && proto !== null) || 'toJSON' in record) return undefined
     let source: Record<string, unknown> | undefined
-    for (const key of Object.keys(record)) {
-      if (!wellFormed(key)) return undefined
-      const value = (record as Record<string, unknown>)[key]
-      if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Date.prototype) {
+    for (const key in record) {
+      const value: unknown = (record as Record<string, unknown>)[key]
+      if (typeof value !== 'object' || value === null) continue
+      if (Object.getPrototypeOf(value) === Date.prototype) {
         if (key === '__proto__') return undefined
         source ??= { ...record }
         source[key] = isoOf(value as Date)
-      } else if (!isPlainJson(value, 1)) return undefined
+      } else if (needsWriter(value, 1)) return undefined
     }
     const json = JSON.stringify(source ?? record)
-    const bytes = Buffer.byteLength(json, 'utf8')
-    // no column can exceed maxFieldBytes when the whole record does not (escaping only lengthens a value)
-    return bytes <= options.maxFieldBytes ? { json, bytes } : undefined
+    if (json.includes(LONE_SURROGATE_ESCAPE)) return undefined
+    // no column can be longer than the whole record; UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (json.length * 3 <= options.maxFieldBytes || Buffer.byteLength(json, 'utf8') <= options.maxFieldBytes)
+      return json
+    return undefined
   } catch {
-    // a throwing getter: the writer reports it in place
+    // BigInt, a cycle, a throwing getter or toJSON: the writer handles each in place
     return undefined
   }
 }
@@ -297,9 +306,8 @@ export const serializeRecord = (record: unknown, options: SerializeOptions): Ser
     }
   }
   // most log records are plain JSON: the native serialiser is about twice as fast as the writer
-  const fast = serializeFast(record, options)
-  if (fast !== undefined)
-    return withTime({ ok: true, json: fast.json, bytes: fast.bytes, truncated: 0 }, record, options)
+  const json = serializeFast(record, options)
+  if (json !== undefined) return withTime({ ok: true, json, truncated: 0 }, record, options)
   return serializeWithWriter(record, options)
 }
 
@@ -329,7 +337,7 @@ export const serializeWithWriter = (record: object, options: SerializeOptions): 
       if (text !== undefined) parts.push(`${quote(String(key))}:${text}`)
     }
     const json = `{${parts.join(',')}}`
-    return withTime({ ok: true, json, bytes: Buffer.byteLength(json, 'utf8'), truncated }, record, options)
+    return withTime({ ok: true, json, truncated }, record, options)
   } catch (error) {
     // Object.entries on a hostile Proxy: report rather than throw into the host
     return { ok: false, message: `the record could not be read: ${describeFailure(error)}` }

@@ -1,0 +1,259 @@
+/**
+ * The streaming pipeline: queue → pieces (joined and encoded on the event loop) → deflated on the thread pool,
+ * several at once → bodies filled in push order right up to the caps → sends, `concurrency` at a time.
+ * Nothing awaits per record: `pump()` is synchronous and cheap, and zlib and HTTP completions drive it again.
+ * It works ahead only while a send slot would take its output, so an outage fills the bounded queue, not memory.
+ */
+import { type Body, bodyRecordsSync, OpenBody } from './body.js'
+import type { Batch, Delivery } from './delivery.js'
+import type { DropRecords, DropReporter } from './drops.js'
+import { messageOf } from './errors.js'
+import { memberOverhead } from './gzip-member.js'
+import { compressPiece, fitPiece, type PackOptions } from './packer.js'
+import { cutPiece, type Piece, pieceRecords } from './piece.js'
+import type { RecordQueue } from './record-queue.js'
+
+/** A piece on its way through zlib; bodies take pieces strictly in push order. */
+interface Job {
+  readonly piece: Piece
+  state: 'running' | 'done' | 'failed'
+  /** The piece as sent, or its parts when it was too large for one body. */
+  pieces: Piece[]
+  /** Records that fit no body even alone. */
+  tooLarge: string[]
+  error?: unknown
+}
+
+export interface PipelineOptions {
+  pack: PackOptions
+  /** Requests in flight at once. */
+  concurrency: number
+  /** Pieces compressing at once. */
+  parallelism: number
+}
+
+/** Pieces per body: fine enough to fill bodies to within a few percent of the cap, coarse enough to be cheap. */
+const PIECES_PER_BODY = 32
+const MIN_PIECE_CHARS = 256
+const MAX_PIECE_CHARS = 1024 * 1024
+/** Bytes a piece adds besides its data: a separator block and the sync-flush marker. */
+const PIECE_OVERHEAD = 11
+/** Compression ratio assumed before the first piece is measured (JSON logs compress 5–10× at level 1–6). */
+const INITIAL_RATIO = 4
+
+export class Pipeline {
+  private readonly _jobs: Job[] = []
+  private _open: OpenBody | undefined
+  private readonly _ready: Body[] = []
+  private readonly _inFlight = new Set<Batch>()
+  private _active = 0
+  private _sealTarget = 0
+  private _ratio = INITIAL_RATIO
+  private _stopped = false
+
+  constructor(
+    private readonly _queue: RecordQueue,
+    private readonly _o: PipelineOptions,
+    private readonly _delivery: Delivery,
+    private readonly _drops: DropReporter,
+    /** Called whenever records may have settled or left the queue (waiters re-check). */
+    private readonly _onChange: () => void,
+  ) {}
+
+  /** Seal and send everything up to `seq` without waiting for bodies to fill (flush, linger). */
+  sealUpTo(seq: number): void {
+    this._sealTarget = Math.max(this._sealTarget, seq)
+  }
+
+  /** The oldest record not yet delivered or dropped (Infinity when none is pending). */
+  oldestPendingSeq(): number {
+    let oldest = this._queue.length > 0 ? this._queue.headSeq : Number.POSITIVE_INFINITY
+    const job = this._jobs[0]
+    if (job !== undefined) oldest = Math.min(oldest, job.piece.firstSeq)
+    const open = this._open?.firstSeq
+    if (open !== undefined) oldest = Math.min(oldest, open)
+    const ready = this._ready[0]
+    if (ready !== undefined) oldest = Math.min(oldest, ready.firstSeq)
+    for (const batch of this._inFlight) if (batch.remaining > 0) oldest = Math.min(oldest, batch.firstSeq)
+    return oldest
+  }
+
+  /** Records taken from the queue and not yet in a request (compressing, in a body being filled, or ready). */
+  get packingRecords(): number {
+    let n = this._open?.count ?? 0
+    for (const job of this._jobs) n += job.piece.count
+    for (const body of this._ready) n += body.count
+    return n
+  }
+
+  /** No compression and no request under way. */
+  get idle(): boolean {
+    return this._active === 0 && this._jobs.every((job) => job.state !== 'running')
+  }
+
+  /** Advances every stage as far as it can now. Synchronous; never throws. */
+  pump(): void {
+    if (this._stopped) return
+    try {
+      this._assemble()
+      this._startSends()
+      this._cut()
+      this._startSends()
+    } catch (error) {
+      // a bug of ours: records stay queued and are reported at close() at the latest
+      this._drops.report('http-error', [], { detail: `internal error in the pipeline: ${messageOf(error)}` })
+    }
+  }
+
+  /**
+   * Ends the pipeline (close, after the shutdown signal ended every send and every compression finished) and
+   * reports what never left as `shutdown-timeout`.
+   */
+  stop(detail: string): void {
+    this._stopped = true
+    this._assemble()
+    if (this._open !== undefined && this._open.count > 0) this._ready.push(this._open.seal(false))
+    this._open = undefined
+    const report = (records: DropRecords) =>
+      this._drops.report('shutdown-timeout', records, { retriable: true, detail })
+    for (const body of this._ready.splice(0)) {
+      this._queue.release(body.chars, body.count)
+      report({ count: body.count, read: () => bodyRecordsSync(body) })
+    }
+    report(this._queue.drain().jsons)
+  }
+
+  // ---- stages ----
+
+  /**
+   * Target size of the next piece, from the compression ratio measured so far: a 32nd of a body, or just what
+   * the body being filled still has room for, so full bodies end within a small piece of the cap.
+   */
+  private _pieceChars(): number {
+    const p = this._o.pack
+    const ratio = p.compression === 'gzip' ? this._ratio : 1
+    const share = p.maxRequestBytes / PIECES_PER_BODY
+    const room = this._roomForBytes(ratio)
+    const compressed = room > share && room < 2 * share ? room / 2 : room <= share ? room * 0.9 : share
+    const target = compressed * ratio
+    return Math.round(Math.max(MIN_PIECE_CHARS, Math.min(target, MAX_PIECE_CHARS, p.maxUncompressedBytes / 4)))
+  }
+
+  /** Bytes as sent still free in the body being filled, counting the pieces compressing at their estimated size. */
+  private _roomForBytes(ratio: number): number {
+    const p = this._o.pack
+    let used = this._open?.sentBytes ?? memberOverhead(0)
+    // each further piece costs its data plus a separator and, deflated, a sync-flush marker
+    for (const job of this._jobs) used += job.piece.rawBytes / ratio + PIECE_OVERHEAD
+    const room = p.maxRequestBytes - used - PIECE_OVERHEAD
+    // when the pieces under way will spill into the next body, plan for that one
+    return room > 0 ? room : p.maxRequestBytes - memberOverhead(1)
+  }
+
+  /** Cuts pieces from the queue and starts compressing them, while a send would take the result. */
+  private _cut(): void {
+    const q = this._queue
+    const p = this._o.pack
+    // one sealed body waiting for a send slot is enough lookahead; the rest waits in the bounded queue
+    while (this._jobs.length < this._o.parallelism && this._ready.length === 0 && q.length > 0) {
+      const target = this._pieceChars()
+      const due = q.headSeq <= this._sealTarget
+      if (!due && q.chars < target && q.length < this._roomForRecords()) return
+      const taken = q.take({ chars: target, records: this._roomForRecords(), timeSpanMs: p.maxTimeSpanMs })
+      q.reserve(taken.chars, taken.jsons.length)
+      this._start(cutPiece(taken))
+    }
+  }
+
+  /**
+   * Records the next piece may hold so that, when the record cap is what limits bodies, pieces end where a body
+   * must: the open body plus the pieces compressing go into one body unless size seals it first.
+   */
+  private _roomForRecords(): number {
+    const max = this._o.pack.maxRecordsPerRequest
+    let planned = this._open?.count ?? 0
+    for (const job of this._jobs) planned += job.piece.count
+    return max - (planned % max)
+  }
+
+  private _start(piece: Piece): void {
+    const job: Job = { piece, state: 'running', pieces: [], tooLarge: [] }
+    this._jobs.push(job)
+    compressPiece(piece, this._o.pack)
+      .then((compressed) => fitPiece(compressed, this._o.pack))
+      .then(
+        (fitted) => {
+          job.state = 'done'
+          job.pieces = fitted.pieces
+          job.tooLarge = fitted.tooLarge
+          if (piece.data.length > 0 && this._o.pack.compression === 'gzip') {
+            this._ratio = this._ratio * 0.8 + (piece.rawBytes / piece.data.length) * 0.2
+          }
+        },
+        (error: unknown) => {
+          job.state = 'failed'
+          job.error = error
+        },
+      )
+      .finally(() => {
+        this.pump()
+        this._onChange()
+      })
+  }
+
+  /** Places finished pieces into bodies in push order; seals a body when full or when a flush is due. */
+  private _assemble(): void {
+    while (this._jobs.length > 0 && this._jobs[0]!.state !== 'running') {
+      const job = this._jobs.shift()!
+      if (job.state === 'failed') {
+        // zlib failed (out of memory?): report what the piece held rather than lose it silently
+        this._queue.release(job.piece.chars, job.piece.count)
+        const records = pieceRecords(job.piece) ?? []
+        this._drops.report('http-error', records, {
+          detail: `compression failed: ${messageOf(job.error)}`,
+          cause: job.error,
+        })
+        continue
+      }
+      for (const record of job.tooLarge) {
+        this._queue.release(record.length, 1)
+        this._drops.report('record-too-large', [record], {
+          detail: `one record of ${Buffer.byteLength(record)} bytes does not fit in ${this._o.pack.maxRequestBytes} bytes even compressed`,
+        })
+      }
+      for (const piece of job.pieces) this._place(piece)
+    }
+    const open = this._open
+    if (open === undefined || open.count === 0) return
+    const next = this._jobs[0]?.piece.firstSeq ?? (this._queue.length > 0 ? this._queue.headSeq : Infinity)
+    if (open.firstSeq! <= this._sealTarget && next > this._sealTarget) this._seal(false)
+  }
+
+  private _place(piece: Piece): void {
+    if (this._open !== undefined && this._open.count > 0 && !this._open.fits(piece)) this._seal(true)
+    this._open ??= new OpenBody(this._o.pack)
+    this._open.add(piece)
+    if (this._open.isFull) this._seal(true)
+  }
+
+  private _seal(full: boolean): void {
+    this._ready.push(this._open!.seal(full))
+    this._open = undefined
+  }
+
+  private _startSends(): void {
+    while (this._ready.length > 0 && this._active < this._o.concurrency && !this._stopped) {
+      const body = this._ready.shift()!
+      this._queue.release(body.chars, body.count)
+      const batch: Batch = { firstSeq: body.firstSeq, remaining: body.count }
+      this._inFlight.add(batch)
+      this._active++
+      void this._delivery.deliver(body, batch).finally(() => {
+        this._inFlight.delete(batch)
+        this._active--
+        this.pump()
+        this._onChange()
+      })
+    }
+  }
+}
