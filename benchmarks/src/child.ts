@@ -4,7 +4,7 @@
  */
 import { latency, outage } from './contenders/delivery.ts'
 import { otelRun, pinoRun, winstonRun } from './contenders/frameworks.ts'
-import { coreThroughput, sdkThroughput, stringifyGzip } from './contenders/throughput.ts'
+import { coreThroughput, limitTwoCores, sdkThroughput } from './contenders/throughput.ts'
 import type { ChildMessage, ChildResult, ParentMessage, Task } from './protocol.ts'
 
 const send = (message: ChildMessage): Promise<void> =>
@@ -25,8 +25,8 @@ const run = (task: Task): Promise<ChildResult> => {
       return coreThroughput(task)
     case 'sdk-throughput':
       return sdkThroughput(task)
-    case 'stringify-gzip':
-      return stringifyGzip(task)
+    case 'limit-2core':
+      return limitTwoCores(task)
     case 'pino-dcr-logs':
       return pinoRun(task, 'dcr-logs')
     case 'pino-file':

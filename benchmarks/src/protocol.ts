@@ -3,7 +3,7 @@
 export type ContenderName =
   | 'core-throughput'
   | 'sdk-throughput'
-  | 'stringify-gzip'
+  | 'limit-2core'
   | 'pino-dcr-logs'
   | 'pino-file'
   | 'winston-dcr-logs'

@@ -86,3 +86,43 @@ export const createRecordSource = (seed = 42): RecordSource => {
     },
   }
 }
+
+/**
+ * Scenario 1's records, built up front (before any timing) so every contender is handed the same objects:
+ * the default schema with ISO `TimeGenerated` text, severity, `Body`, an `Attributes` object of 7 keys and a
+ * `Seq` long, about 300 bytes of JSON each.
+ */
+export const buildRecords = (n: number, seed = 7, startEpochMs = Date.now()): Record<string, unknown>[] => {
+  const random = seededRandom(seed)
+  const pick = <T>(list: readonly T[]): T => list[(random() * list.length) | 0]!
+  const hex = (k: number): string => {
+    let s = ''
+    for (let j = 0; j < k; j++) s += HEX[(random() * 16) | 0]
+    return s
+  }
+  const records = new Array<Record<string, unknown>>(n)
+  for (let i = 0; i < n; i++) {
+    const route = pick(ROUTES)
+    const method = pick(METHODS)
+    const status = pick(STATUSES)
+    const level = pick(LEVELS)
+    const durationMs = Math.round(random() * 250_000) / 1000
+    records[i] = {
+      TimeGenerated: new Date(startEpochMs + i).toISOString(),
+      SeverityText: level.text,
+      SeverityNumber: level.number,
+      Body: `${method} ${route.replace(':id', String(i % 9973))} ${status} in ${durationMs} ms`,
+      Attributes: {
+        'http.route': route,
+        'http.request.method': method,
+        'http.response.status_code': status,
+        'duration.ms': durationMs,
+        'user.id': `u${(random() * 50_000) | 0}`,
+        'trace.id': hex(32),
+        'cloud.region': pick(['westeurope', 'eastus', 'southeastasia']),
+      },
+      Seq: i,
+    }
+  }
+  return records
+}

@@ -25,6 +25,7 @@ Options:
   --tenant-id <id>, --client-id <id>, --client-secret <secret>
                              fixed credentials (default: random)
   --no-retain-rows           only count rows (for benchmarks)
+  --discard-records          answer 204 without parsing records (load tests of a client)
   --json                     print exactly one JSON line with the connection details, then serve
   -h, --help                 show this help
 
@@ -82,6 +83,7 @@ export const parseCliOptions = async (
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
       'no-retain-rows': { type: 'boolean' },
+      'discard-records': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -118,5 +120,6 @@ export const parseCliOptions = async (
   if (values['client-id'] !== undefined) options.clientId = values['client-id']
   if (values['client-secret'] !== undefined) options.clientSecret = values['client-secret']
   if (values['no-retain-rows'] === true) options.retainRows = false
+  if (values['discard-records'] === true) options.discardRecords = true
   return { options, json: values.json === true, help: values.help === true }
 }

@@ -269,6 +269,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
           now,
           sleep,
           authorityUri: `${origin}/${tenantId}`,
+          discardRecords: options.discardRecords ?? false,
         })
       }
       if (url.pathname.startsWith(CONTROL_PREFIX)) return handleControl(req, res, url, emulator!)

@@ -40,6 +40,8 @@ export interface IngestionContext {
   now: () => number
   sleep: (ms: number, signal: AbortSignal) => Promise<void>
   authorityUri: string
+  /** Answer 204 after the framing checks, without parsing the records. */
+  discardRecords: boolean
 }
 
 const isJson = (contentType: string | undefined): boolean =>
@@ -271,6 +273,11 @@ export const handleIngestion = async (
   }
   record.uncompressedBytes = text.length
   ctx.throttle?.addBytes(ruleId, text.length, ctx.now())
+  if (ctx.discardRecords && fault?.fault.type !== 'reset') {
+    res.writeHead(204, { 'x-ms-request-id': requestId })
+    res.end()
+    return finish(204)
+  }
 
   let parsed: unknown
   try {

@@ -42,6 +42,12 @@ export interface EmulatorOptions {
   clients?: ClientRegistration[]
   /** Keep rows in memory (`rows()`); false only counts them, for benchmarks. @defaultValue true */
   retainRows?: boolean
+  /**
+   * Check only the framing of an ingestion request (token, headers, size, gzip), then answer 204 without parsing
+   * the records: rows are neither stored nor counted. For load tests that must measure the client, not the
+   * emulator. @defaultValue false
+   */
+  discardRecords?: boolean
   /** Front-door limit on the body as sent. @defaultValue `DEFAULTS.maxRequestBytes` */
   maxRequestBytes?: number
   /** Limit on the body after gzip decoding. @defaultValue `DEFAULTS.maxDecompressedBytes` */

@@ -248,6 +248,9 @@ class Client implements LogsIngestionClient {
       })
       return false
     }
+    // drop-oldest: pieces cut but not yet compressing hold older records than the queue, so they go first
+    if (this._o.overflow === 'drop-oldest')
+      while (!this._queue.hasRoom(json.length) && this._pipeline.evictOldestWaiting()) {}
     const added = this._queue.add(json, r.time ?? Number.NaN)
     if (!added.added) {
       this._drops.overflow([json])

@@ -3,10 +3,10 @@
  * event loop keeps serialising), and bodies are inflated back only on the rare paths that need their records
  * (split, bisect, drop reports).
  */
-import { constants, deflateRaw, gunzip, gunzipSync } from 'node:zlib'
+import { constants, createDeflateRaw, type DeflateRaw, deflateRaw, gunzip, gunzipSync } from 'node:zlib'
 
-/** Output chunk of one deflate call: large enough that a piece needs one or two thread-pool round trips. */
-const CHUNK = 128 * 1024
+/** Output chunk of one deflate call: a piece's output (about a 32nd of 1 MiB) fits in one. */
+const CHUNK = 64 * 1024
 
 /** Raw deflate of one piece, ended with Z_SYNC_FLUSH (byte-aligned, not final), so pieces concatenate. */
 export const deflatePiece = (text: Buffer, level: number): Promise<Buffer> =>
@@ -15,6 +15,54 @@ export const deflatePiece = (text: Buffer, level: number): Promise<Buffer> =>
       error ? reject(error) : resolve(data),
     )
   })
+
+/**
+ * A deflate stream kept open for piece after piece, one at a time. Each piece ends with Z_FULL_FLUSH: byte-aligned
+ * and with the history reset, so its output refers to nothing before it and can go into any body. Reusing the
+ * stream saves zlib's set-up per piece, which runs on the event loop (about half of a piece's cost there).
+ */
+export class DeflateLane {
+  private readonly _stream: DeflateRaw
+  private _chunks: Buffer[] = []
+  private _bytes = 0
+  private _error: Error | undefined
+
+  constructor(level: number) {
+    this._stream = createDeflateRaw({ level, chunkSize: CHUNK })
+    this._stream.on('data', (chunk: Buffer) => {
+      this._chunks.push(chunk)
+      this._bytes += chunk.length
+    })
+    this._stream.on('error', (error) => {
+      this._error = error
+    })
+  }
+
+  /** False once zlib failed: the lane must be replaced. */
+  get usable(): boolean {
+    return this._error === undefined && !this._stream.destroyed
+  }
+
+  /** Deflates one piece; call again only after the previous call settled. */
+  deflate(text: Buffer): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      if (!this.usable) return reject(this._error ?? new Error('the deflate stream is closed'))
+      this._stream.write(text)
+      // zlib emits the flushed output ('data') before it calls back
+      this._stream.flush(constants.Z_FULL_FLUSH, () => {
+        if (this._error !== undefined) return reject(this._error)
+        const out = this._chunks.length === 1 ? this._chunks[0]! : Buffer.concat(this._chunks, this._bytes)
+        this._chunks = []
+        this._bytes = 0
+        resolve(out)
+      })
+    })
+  }
+
+  close(): void {
+    this._stream.close()
+  }
+}
 
 /** The JSON text of a body as sent. */
 export const bodyText = async (payload: Buffer, encoding: 'gzip' | 'identity'): Promise<string> => {

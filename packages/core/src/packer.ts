@@ -3,8 +3,8 @@
  * streams through the same steps; `packRecords` runs them on a given list (413 splits, 400 bisection, tests).
  */
 import { type Body, type BodyLimits, fitsAlone, OpenBody } from './body.js'
-import { deflatePiece } from './compress.js'
-import { cutPiece, type Piece, pieceRecords } from './piece.js'
+import { type DeflateLane, deflatePiece } from './compress.js'
+import { cutPiece, encodePiece, type Piece, pieceRecords } from './piece.js'
 
 export interface PackOptions extends BodyLimits {
   /** zlib level 1–9. */
@@ -13,9 +13,14 @@ export interface PackOptions extends BodyLimits {
   pieceChars: number
 }
 
-/** Deflates a piece's text in place (nothing to do without compression). */
-export const compressPiece = async (piece: Piece, options: PackOptions): Promise<Piece> => {
-  if (options.compression === 'gzip') piece.data = await deflatePiece(piece.text!, options.compressionLevel)
+/**
+ * Encodes a piece's text and deflates it (without compression, the encoded text is what is sent), on `lane` when
+ * given, else with a one-off stream.
+ */
+export const compressPiece = async (piece: Piece, options: PackOptions, lane?: DeflateLane): Promise<Piece> => {
+  const raw = encodePiece(piece)
+  if (options.compression === 'gzip')
+    piece.data = lane === undefined ? await deflatePiece(raw, options.compressionLevel) : await lane.deflate(raw)
   return piece
 }
 

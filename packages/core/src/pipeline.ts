@@ -5,18 +5,21 @@
  * It works ahead only while a send slot would take its output, so an outage fills the bounded queue, not memory.
  */
 import { type Body, bodyRecordsSync, OpenBody } from './body.js'
+import { DeflateLane } from './compress.js'
 import type { Batch, Delivery } from './delivery.js'
-import type { DropRecords, DropReporter } from './drops.js'
+import type { DropInfo, DropRecords, DropReporter } from './drops.js'
 import { messageOf } from './errors.js'
 import { memberOverhead } from './gzip-member.js'
 import { compressPiece, fitPiece, type PackOptions } from './packer.js'
 import { cutPiece, type Piece, pieceRecords } from './piece.js'
 import type { RecordQueue } from './record-queue.js'
+import type { DropReason } from './types.js'
 
 /** A piece on its way through zlib; bodies take pieces strictly in push order. */
 interface Job {
   readonly piece: Piece
-  state: 'running' | 'done' | 'failed'
+  /** Cut and waiting for a compression slot, compressing, or finished. */
+  state: 'waiting' | 'running' | 'done' | 'failed'
   /** The piece as sent, or its parts when it was too large for one body. */
   pieces: Piece[]
   /** Records that fit no body even alone. */
@@ -50,6 +53,8 @@ export class Pipeline {
   private _sealTarget = 0
   private _ratio = INITIAL_RATIO
   private _stopped = false
+  /** Deflate streams kept open between pieces, one per compression slot. */
+  private readonly _lanes: DeflateLane[] = []
 
   constructor(
     private readonly _queue: RecordQueue,
@@ -91,6 +96,21 @@ export class Pipeline {
     return this._active === 0 && this._jobs.every((job) => job.state !== 'running')
   }
 
+  /**
+   * Drops the oldest piece that is cut but not yet compressing, for `drop-oldest` (those records are older than
+   * anything in the queue). Returns false when there is none.
+   */
+  evictOldestWaiting(): boolean {
+    const i = this._jobs.findIndex((job) => job.state === 'waiting')
+    if (i < 0) return false
+    const [job] = this._jobs.splice(i, 1)
+    this._discardPiece(job!.piece, 'buffer-full', {
+      retriable: true,
+      detail: 'the buffer is full and overflow is "drop-oldest": the oldest queued records made room',
+    })
+    return true
+  }
+
   /** Advances every stage as far as it can now. Synchronous; never throws. */
   pump(): void {
     if (this._stopped) return
@@ -98,6 +118,7 @@ export class Pipeline {
       this._assemble()
       this._startSends()
       this._cut()
+      this._compress()
       this._startSends()
     } catch (error) {
       // a bug of ours: records stay queued and are reported at close() at the latest
@@ -111,11 +132,15 @@ export class Pipeline {
    */
   stop(detail: string): void {
     this._stopped = true
+    for (const lane of this._lanes.splice(0)) lane.close()
     this._assemble()
     if (this._open !== undefined && this._open.count > 0) this._ready.push(this._open.seal(false))
     this._open = undefined
     const report = (records: DropRecords) =>
       this._drops.report('shutdown-timeout', records, { retriable: true, detail })
+    // pieces still waiting for a compression slot
+    for (const job of this._jobs.splice(0))
+      this._discardPiece(job.piece, 'shutdown-timeout', { retriable: true, detail })
     for (const body of this._ready.splice(0)) {
       this._queue.release(body.chars, body.count)
       report({ count: body.count, read: () => bodyRecordsSync(body) })
@@ -144,24 +169,43 @@ export class Pipeline {
     const p = this._o.pack
     let used = this._open?.sentBytes ?? memberOverhead(0)
     // each further piece costs its data plus a separator and, deflated, a sync-flush marker
-    for (const job of this._jobs) used += job.piece.rawBytes / ratio + PIECE_OVERHEAD
+    // a piece not yet encoded: its text's length is its size in bytes for ASCII, a fair estimate otherwise
+    for (const { piece } of this._jobs)
+      used += (piece.rawBytes || piece.chars + piece.count - 1) / ratio + PIECE_OVERHEAD
     const room = p.maxRequestBytes - used - PIECE_OVERHEAD
     // when the pieces under way will spill into the next body, plan for that one
     return room > 0 ? room : p.maxRequestBytes - memberOverhead(1)
   }
 
-  /** Cuts pieces from the queue and starts compressing them, while a send would take the result. */
+  /**
+   * Cuts pieces from the queue as soon as it holds one (or a flush is due): queued records then wait as one
+   * off-heap buffer per piece instead of thousands of strings the garbage collector keeps copying.
+   */
   private _cut(): void {
     const q = this._queue
     const p = this._o.pack
-    // one sealed body waiting for a send slot is enough lookahead; the rest waits in the bounded queue
-    while (this._jobs.length < this._o.parallelism && this._ready.length === 0 && q.length > 0) {
+    while (q.length > 0) {
       const target = this._pieceChars()
+      const room = this._roomForRecords()
       const due = q.headSeq <= this._sealTarget
-      if (!due && q.chars < target && q.length < this._roomForRecords()) return
-      const taken = q.take({ chars: target, records: this._roomForRecords(), timeSpanMs: p.maxTimeSpanMs })
+      if (!due && q.chars < target && q.length < room) return
+      const taken = q.take({ chars: target, records: room, timeSpanMs: p.maxTimeSpanMs })
       q.reserve(taken.chars, taken.jsons.length)
-      this._start(cutPiece(taken))
+      this._jobs.push({ piece: cutPiece(taken), state: 'waiting', pieces: [], tooLarge: [] })
+    }
+  }
+
+  /** Starts compressing waiting pieces, in order, while a send would take the result. */
+  private _compress(): void {
+    let running = 0
+    for (const job of this._jobs) {
+      // one sealed body waiting for a send slot is enough lookahead; the rest waits as cut pieces
+      if (running >= this._o.parallelism || this._ready.length > 0) return
+      if (job.state === 'running') running++
+      else if (job.state === 'waiting') {
+        this._start(job)
+        running++
+      }
     }
   }
 
@@ -176,10 +220,13 @@ export class Pipeline {
     return max - (planned % max)
   }
 
-  private _start(piece: Piece): void {
-    const job: Job = { piece, state: 'running', pieces: [], tooLarge: [] }
-    this._jobs.push(job)
-    compressPiece(piece, this._o.pack)
+  private _start(job: Job): void {
+    const piece = job.piece
+    job.state = 'running'
+    const gzip = this._o.pack.compression === 'gzip'
+    let lane = gzip ? this._lanes.pop() : undefined
+    if (gzip && (lane === undefined || !lane.usable)) lane = new DeflateLane(this._o.pack.compressionLevel)
+    compressPiece(piece, this._o.pack, lane)
       .then((compressed) => fitPiece(compressed, this._o.pack))
       .then(
         (fitted) => {
@@ -196,6 +243,8 @@ export class Pipeline {
         },
       )
       .finally(() => {
+        if (lane?.usable && !this._stopped) this._lanes.push(lane)
+        else lane?.close()
         this.pump()
         this._onChange()
       })
@@ -203,13 +252,11 @@ export class Pipeline {
 
   /** Places finished pieces into bodies in push order; seals a body when full or when a flush is due. */
   private _assemble(): void {
-    while (this._jobs.length > 0 && this._jobs[0]!.state !== 'running') {
+    while (this._jobs.length > 0 && (this._jobs[0]!.state === 'done' || this._jobs[0]!.state === 'failed')) {
       const job = this._jobs.shift()!
       if (job.state === 'failed') {
         // zlib failed (out of memory?): report what the piece held rather than lose it silently
-        this._queue.release(job.piece.chars, job.piece.count)
-        const records = pieceRecords(job.piece) ?? []
-        this._drops.report('http-error', records, {
+        this._discardPiece(job.piece, 'http-error', {
           detail: `compression failed: ${messageOf(job.error)}`,
           cause: job.error,
         })
@@ -227,6 +274,12 @@ export class Pipeline {
     if (open === undefined || open.count === 0) return
     const next = this._jobs[0]?.piece.firstSeq ?? (this._queue.length > 0 ? this._queue.headSeq : Infinity)
     if (open.firstSeq! <= this._sealTarget && next > this._sealTarget) this._seal(false)
+  }
+
+  /** Reports a piece's records (read back from its text only if onDrop wants them) and frees its reservation. */
+  private _discardPiece(piece: Piece, reason: DropReason, info: DropInfo): void {
+    this._queue.release(piece.chars, piece.count)
+    this._drops.report(reason, { count: piece.count, read: () => pieceRecords(piece) ?? [] }, info)
   }
 
   private _place(piece: Piece): void {

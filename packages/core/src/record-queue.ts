@@ -34,6 +34,8 @@ export interface TakeLimits {
 }
 
 const EMPTY: readonly string[] = []
+/** Overwrites a taken record's slot, so the queue does not keep its text alive. */
+const EMPTY_SLOT = ''
 
 export class RecordQueue {
   private _jsons: string[] = []
@@ -168,12 +170,17 @@ export class RecordQueue {
     this._head = end
     this._headSeq += n
     this._chars -= chars
-    // compact now and then so the arrays do not grow forever
-    if (this._head > 4096 && this._head * 2 > this._jsons.length) {
+    if (this._head === this._jsons.length) {
+      // emptied (the usual case when pieces are cut): start over, so taken records are not kept alive
+      this._jsons = []
+      if (this._times !== undefined) this._times = []
+      this._head = 0
+    } else if (this._head > 4096 && this._head * 2 > this._jsons.length) {
+      // compact now and then so the arrays do not grow forever
       this._jsons = this._jsons.slice(this._head)
       if (this._times !== undefined) this._times = this._times.slice(this._head)
       this._head = 0
-    }
+    } else this._jsons.fill(EMPTY_SLOT, end - n, end)
     return { jsons, times, firstSeq, chars }
   }
 }
