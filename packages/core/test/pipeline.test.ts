@@ -49,7 +49,7 @@ describe('pipeline', () => {
             { ...base, maxRequestBytes: cap, compression, compressionLevel, onDrop: (e) => drops.push(e) },
             { transport },
           )
-          texts.forEach((t, i) => client.push({ i, Body: t }))
+          for (const [i, t] of texts.entries()) client.push({ i, Body: t })
           const flushed = await client.flush()
           await client.close()
           expect(flushed.settled).toBe(true)
