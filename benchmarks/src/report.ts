@@ -25,27 +25,6 @@ export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
       'cannot differ by 2× on this machine.'
     )
   },
-  'cpu-half': (r) => {
-    const cpu = find(r, 'CPU time per 1,000 records')
-    const gzip = find(r, 'per 1,000 records: gzip')?.ours.median ?? Number.NaN
-    const making = find(r, 'per 1,000 records: making')?.ours.median ?? Number.NaN
-    const half = (cpu?.baseline?.median ?? Number.NaN) / 2
-    const ours = cpu?.ours.median ?? Number.NaN
-    return (
-      `Half the SDK’s CPU is ${ms(half)} per 1,000 records. Both clients gzip the same bytes at the same level ` +
-      `(6): gzip alone costs ${ms(gzip)} and making the records ${ms(making)} (scenario 7), which leaves ` +
-      `${ms(half - gzip - making)} for serialising, packing, HTTP and GC; core spends ` +
-      `${ms(ours - gzip - making)} there. Its profile puts most of that in its JavaScript serialiser ` +
-      '(native `JSON.stringify` for plain records after a check that it is exact; the JavaScript writer only for ' +
-      'cycles, BigInt, Errors, Maps, lone surrogates and values to truncate), the streaming gzip’s JavaScript side ' +
-      'and GC. What core already saves over the SDK is the second ' +
-      '`JSON.stringify` per record (`splitDataToChunks`) and much of its garbage (31% of the SDK’s profile).'
-    )
-  },
-  'requests-compression':
-    'The SDK cuts requests at 1,000,000 bytes of JSON before gzip; core at 1 MiB as sent. The ratio of request ' +
-    'counts should be about the compression ratio; a shortfall comes from partial requests at the end of a run ' +
-    '(the counts are small in quick mode).',
   'full-requests-90':
     'Core’s fill counts only requests sealed because they were full; in quick mode so few requests are sent that ' +
     'the partial tail at `flush()` dominates.',

@@ -31,10 +31,10 @@ afterAll(async () => {
 })
 
 describe('pnpm bench --quick', () => {
-  it('runs all seven scenarios', () => {
+  it('runs all eight scenarios', () => {
     expect(results.mode).toBe('quick')
     const scenarios = new Set(results.metrics.map((m) => m.scenario.split(' ')[0]))
-    expect([...scenarios].sort()).toEqual(['1', '2', '3', '4', '5', '6', '7'])
+    expect([...scenarios].sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8'])
     for (const m of results.metrics) expect(m.ours.runs.length, m.metric).toBe(1)
   })
 

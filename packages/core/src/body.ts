@@ -26,8 +26,8 @@ export interface Body {
   readonly count: number
   /** JSON bytes before compression, counting brackets and commas. */
   readonly rawBytes: number
-  /** Σ of the records' lengths (what the queue reserved for them). */
-  readonly chars: number
+  /** Bytes of its pieces' data: what the body holds in memory (and the buffer counts) until it is sent. */
+  readonly heldBytes: number
   /** Sealed because the next piece would not have fit. */
   readonly full: boolean
   /** Each record's JSON length, in order (to read the records back). */
@@ -44,7 +44,6 @@ export class OpenBody {
   private _dataBytes = 0
   private _rawBytes = 0
   private _count = 0
-  private _chars = 0
   private _minTime = Number.POSITIVE_INFINITY
   private _maxTime = Number.NEGATIVE_INFINITY
 
@@ -92,7 +91,6 @@ export class OpenBody {
     this._dataBytes += piece.data.length
     this._rawBytes += piece.rawBytes
     this._count += piece.count
-    this._chars += piece.chars
     if (!Number.isNaN(piece.minTime)) {
       this._minTime = Math.min(this._minTime, piece.minTime)
       this._maxTime = Math.max(this._maxTime, piece.maxTime)
@@ -110,7 +108,7 @@ export class OpenBody {
       firstSeq: this._pieces[0]!.firstSeq,
       count: this._count,
       rawBytes: this._rawBytes + this._pieces.length + 1,
-      chars: this._chars,
+      heldBytes: this._dataBytes,
       full,
       lengths: this._pieces.map((p) => p.lengths),
     }

@@ -154,7 +154,11 @@ export const DEFAULTS = Object.freeze({
   maxFieldBytes: 65_536,
   truncationMarker: '…[truncated]',
   compression: 'gzip' as 'gzip' | 'none',
-  compressionLevel: 6,
+  /**
+   * zlib's fastest level: about 60% of level 6's CPU for about 15% more bytes (benchmarks/RESULTS.md, scenario 8);
+   * on the app's own cores, CPU is the scarcer resource.
+   */
+  compressionLevel: 1,
   requestTimeoutMs: 30_000,
   connectTimeoutMs: 10_000,
   maxRetryTimeMs: 300_000,

@@ -142,7 +142,7 @@ export class Pipeline {
     for (const job of this._jobs.splice(0))
       this._discardPiece(job.piece, 'shutdown-timeout', { retriable: true, detail })
     for (const body of this._ready.splice(0)) {
-      this._queue.release(body.chars, body.count)
+      this._queue.release(body.heldBytes, body.count)
       report({ count: body.count, read: () => bodyRecordsSync(body) })
     }
     report(this._queue.drain().jsons)
@@ -285,6 +285,9 @@ export class Pipeline {
   private _place(piece: Piece): void {
     if (this._open !== undefined && this._open.count > 0 && !this._open.fits(piece)) this._seal(true)
     this._open ??= new OpenBody(this._o.pack)
+    // from here the piece holds only its compressed data: that is what the buffer counts
+    this._queue.release(piece.chars, 0)
+    this._queue.reserve(piece.data.length, 0)
     this._open.add(piece)
     if (this._open.isFull) this._seal(true)
   }
@@ -297,7 +300,7 @@ export class Pipeline {
   private _startSends(): void {
     while (this._ready.length > 0 && this._active < this._o.concurrency && !this._stopped) {
       const body = this._ready.shift()!
-      this._queue.release(body.chars, body.count)
+      this._queue.release(body.heldBytes, body.count)
       const batch: Batch = { firstSeq: body.firstSeq, remaining: body.count }
       this._inFlight.add(batch)
       this._active++

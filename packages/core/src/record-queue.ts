@@ -101,14 +101,15 @@ export class RecordQueue {
       return { added: true, evicted: undefined }
     }
     if (this._limits.overflow !== 'drop-oldest' || chars > this._limits.maxChars) return { added: false }
-    // evict from the head until the record fits; what is reserved downstream cannot be evicted
+    // evict from the head until the record fits. What is reserved downstream (pieces compressing, bodies being
+    // filled) cannot be evicted: when only that is left, the newest record is still taken, as drop-oldest
+    // promises, and the bound is exceeded by at most those few pieces and bodies
     let n = 0
     let evictedChars = 0
     while (n < this.length && !this._fitsAfterEvicting(evictedChars, n, chars)) {
       evictedChars += this._jsons[this._head + n]!.length
       n++
     }
-    if (!this._fitsAfterEvicting(evictedChars, n, chars)) return { added: false }
     const evicted = n > 0 ? this._takeCount(n) : undefined
     this._push(json, time)
     return { added: true, evicted }

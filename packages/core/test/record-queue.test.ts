@@ -40,6 +40,14 @@ describe('RecordQueue', () => {
     expect(q.hasRoom()).toBe(true)
   })
 
+  it('drop-oldest takes the newest record even when only reserved records are left to make room', () => {
+    const q = new RecordQueue({ maxChars: 100, maxRecords: 100, overflow: 'drop-oldest' }, false)
+    q.reserve(150, 10) // bodies being filled downstream
+    expect(q.add(x(10), Number.NaN)).toEqual({ added: true, evicted: undefined })
+    const r = q.add(x(10), Number.NaN)
+    expect(r.added && r.evicted?.jsons).toEqual([x(10)])
+  })
+
   it('take() stops at the size, the record count, the time span and the seq given', () => {
     const q = new RecordQueue({ maxChars: 10_000, maxRecords: 100, overflow: 'drop-newest' }, true)
     for (let i = 0; i < 10; i++) q.add(x(10), i * 60_000)
