@@ -1,5 +1,6 @@
 /** JSON lines, numbered: reading them from a file or stdin, and telling a record from a bad line. */
 import { createReadStream } from 'node:fs'
+import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { CliError } from './errors.ts'
@@ -15,10 +16,18 @@ export type ParsedLine =
   | { readonly ok: true; readonly number: number; readonly record: Record<string, unknown> }
   | { readonly ok: false; readonly number: number; readonly reason: string }
 
-/** Every line of a stream, numbered (blank lines included, so the numbers match an editor's). */
-export async function* readLines(input: Readable): AsyncGenerator<Line> {
+/**
+ * Every line of a stream, numbered (blank lines included, so the numbers match an editor's). Aborting `signal`
+ * ends the lines at once, also when the stream would never end (stdin of a producer still running).
+ */
+export async function* readLines(input: Readable, signal?: AbortSignal): AsyncGenerator<Line> {
   let number = 0
-  for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+  const lines = createInterface({
+    input,
+    crlfDelay: Number.POSITIVE_INFINITY,
+    ...(signal === undefined ? {} : { signal }),
+  })
+  for await (const text of lines) {
     number++
     yield { number, text }
   }
@@ -42,8 +51,8 @@ export const parseLine = (line: Line): ParsedLine | undefined => {
 }
 
 /** A readable file, opened only once it is known to exist (so a typo is a usage error, not a stack trace). */
-export const openFile = async (path: string, flag: string): Promise<Readable> => {
-  const stream = createReadStream(path)
+export const openFile = async (cwd: string, path: string, flag: string): Promise<Readable> => {
+  const stream = createReadStream(resolve(cwd, path))
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve())
     stream.once('error', (error: NodeJS.ErrnoException) =>

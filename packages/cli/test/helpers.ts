@@ -1,5 +1,5 @@
 /** Running the CLI in-process with a fake terminal, or as the built command in a child process. */
-import { spawn } from 'node:child_process'
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -71,7 +71,10 @@ export const runCli = (
     cwd: string
     env?: Record<string, string | undefined>
     input?: string
-    onStderr?: (text: string, kill: (s: NodeJS.Signals) => void) => void
+    /** Write `input` but leave stdin open, as a producer that is still running would. */
+    keepStdinOpen?: boolean
+    /** Gets the child once it runs, to signal it. */
+    control?: (child: ChildProcessWithoutNullStreams) => void | Promise<void>
     timeoutMs?: number
   },
 ): Promise<ChildRun> =>
@@ -92,16 +95,15 @@ export const runCli = (
     })
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d
-      options.onStderr?.(stderr, (s) => child.kill(s))
     })
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
       resolve({ code: code ?? -1, signal, stdout, stderr })
     })
-    if (options.input === undefined) {
-      if (options.onStderr === undefined) child.stdin.end()
-    } else child.stdin.end(options.input)
+    if (options.keepStdinOpen === true) child.stdin.write(options.input ?? '')
+    else child.stdin.end(options.input)
+    Promise.resolve(options.control?.(child)).catch(reject)
   })
 
 /** A fresh directory under the OS temp dir, removed by the returned function. */

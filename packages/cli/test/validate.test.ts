@@ -133,7 +133,7 @@ describe('dcr-logs validate --dcr', () => {
     expect(out).toEqual([
       '1 error   summarize.json: properties.dataFlows[0].transformKql: The \'summarize\' operator is not supported in transformations (records are processed one at a time) (at character 10). Transformations support a subset of KQL: see "Supported KQL features in Azure Monitor transformations" [InvalidTransformQuery]',
       '1 error   function.json: properties.dataFlows[0].transformKql: The function \'replace_string\' is not supported in transformations (see the supported KQL list) (at character 21). Transformations support a subset of KQL: see "Supported KQL features in Azure Monitor transformations" [InvalidTransformQuery]',
-      '1 error   column.json: properties.dataFlows[0].transformKql: Failed to resolve scalar expression named \'Severity\' (at character 16): Custom-AppLogs has no column \'Severity\' (did you mean \'SeverityText\'?). Transformations support a subset of KQL: see "Supported KQL features in Azure Monitor transformations" [InvalidTransformQuery]',
+      "1 error   column.json: properties.dataFlows[0].transformKql: Failed to resolve scalar expression named 'Severity' (at character 16): Custom-AppLogs has no column 'Severity' (did you mean 'SeverityText'?). Transformations support a subset of KQL: see \"Supported KQL features in Azure Monitor transformations\" [InvalidTransformQuery]",
       '0 note    geo.json: properties.dataFlows[0].transformKql: not checked: geo_location() is supported by the service but not by the emulator (at character 25) (Azure supports it; the local engine does not run it) [TransformNotChecked]',
     ])
   })

@@ -41,7 +41,7 @@ const OPTIONS = {
 const readSamples = async (path: string, io: Io) => {
   const records: Record<string, unknown>[] = []
   const bad: number[] = []
-  for await (const line of readLines(await openFile(resolve(io.cwd, path), '--from'))) {
+  for await (const line of readLines(await openFile(io.cwd, path, '--from'))) {
     const parsed = parseLine(line)
     if (parsed === undefined) continue
     if (parsed.ok) records.push(parsed.record)

@@ -142,7 +142,7 @@ export const runSend = async (args: readonly string[], io: Io): Promise<number> 
     if (io.stdin.isTTY === true && !quiet)
       io.stderr.write('dcr-logs send: reading JSON lines from stdin (Ctrl-D ends)\n')
   } else {
-    input = await openFile(resolve(io.cwd, file), 'file')
+    input = await openFile(io.cwd, file, 'file')
     totalBytes = (await stat(resolve(io.cwd, file))).size
   }
 
@@ -181,13 +181,14 @@ export const runSend = async (args: readonly string[], io: Io): Promise<number> 
   }
   subscribe(DIAGNOSTIC_CHANNELS.warning, onWarning)
   let interrupted: NodeJS.Signals | undefined
+  const stopReading = new AbortController()
   const stopListening = io.onInterrupt((signal) => {
     interrupted = signal
-    input.destroy()
+    stopReading.abort()
   })
 
   try {
-    for await (const line of readLines(input)) {
+    for await (const line of readLines(input, stopReading.signal)) {
       bytesRead += Buffer.byteLength(line.text) + 1
       const p = parseLine(line)
       if (p === undefined) continue

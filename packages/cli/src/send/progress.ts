@@ -53,7 +53,8 @@ export const startProgress = (
 ): Progress => {
   if (!enabled || out.isTTY !== true) return { log: (text) => void out.write(`${text}\n`), stop: () => {} }
   const clear = '\r\u001b[2K'
-  const draw = () => out.write(`${clear}${renderProgress(state(), (out.columns ?? 80) - 1)}`)
+  // a terminal of unknown size reports 0 columns
+  const draw = () => out.write(`${clear}${renderProgress(state(), (out.columns || 80) - 1)}`)
   const timer = setInterval(draw, intervalMs)
   timer.unref()
   draw()

@@ -115,7 +115,7 @@ export const runValidate = async (args: readonly string[], io: Io): Promise<numb
       sampleFile,
       io.now(),
     )
-    for await (const line of readLines(await openFile(resolve(io.cwd, sampleFile), '--sample'))) {
+    for await (const line of readLines(await openFile(io.cwd, sampleFile, '--sample'))) {
       const p = parseLine(line)
       if (p === undefined) continue
       if (p.ok) {
