@@ -4,13 +4,13 @@
  */
 import {
   type ColumnDefinition,
-  DEFAULT_COLUMN_DESCRIPTIONS,
   DEFAULT_COLUMNS,
   DEFAULT_TABLE_NAME,
   type InferResult,
   TABLE_PRESETS,
   type TableColumnType,
   tableColumnType,
+  tableCreateRequest,
 } from '@dcr-logs/core'
 import { CliError } from '../errors.ts'
 
@@ -148,12 +148,8 @@ export const planInit = (options: InitPlanOptions): InitPlan => {
     options.inferred === undefined
       ? {
           streamColumns: DEFAULT_COLUMNS,
-          tableColumns: DEFAULT_COLUMNS.map((c) => {
-            const description = DEFAULT_COLUMN_DESCRIPTIONS[c.name]
-            return description === undefined
-              ? { name: c.name, type: tableColumnType(c.type) }
-              : { name: c.name, type: tableColumnType(c.type), description }
-          }),
+          // the columns, types and descriptions core ships in schema/table.json
+          tableColumns: tableCreateRequest(DEFAULT_COLUMNS, table).properties.schema.columns,
           transformKql: 'source',
           notes: [] as string[],
           description: `dcr-logs: winston, pino and OpenTelemetry logs into ${table}`,
