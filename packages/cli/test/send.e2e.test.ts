@@ -80,6 +80,23 @@ describe('dcr-logs send', () => {
     ])
   })
 
+  it('takes the endpoint, rule id and stream from a DCR GET response given as --dcr', async () => {
+    const rule = emulator.rules[0]!
+    const dcr = JSON.parse(readFileSync(join(REPO_DIR, 'deploy/app-logs.dcr.json'), 'utf8'))
+    // what `az rest --method get --url "$DCR_ID?api-version=2023-03-11"` returns
+    dcr.properties.immutableId = rule.ruleId
+    dcr.properties.endpoints = { logsIngestion: rule.endpoint }
+    writeFileSync(join(dir, 'get.json'), JSON.stringify(dcr))
+    const connection = { DCR_LOGS_ENDPOINT: undefined, DCR_LOGS_RULE_ID: undefined, DCR_LOGS_STREAM_NAME: undefined }
+    const result = await runCli(['send', '--dcr', 'get.json'], {
+      cwd: dir,
+      env: { ...env(), ...connection },
+      input: lines(4),
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect(rows()).toHaveLength(4)
+  })
+
   it('counts what the service refuses as dropped, with the reason and what to do', async () => {
     emulator.setFaults([
       {
