@@ -26,10 +26,12 @@ export type {
   ReadDcrResult,
   StreamDeclaration,
   StreamDeclarationResult,
-} from './dcr/declaration.js'
-export { DCR_LIMITS, readDcr, resolveStreamDeclaration, STREAM_COLUMN_TYPES } from './dcr/declaration.js'
+} from './dcr/dcr-types.js'
+export { DCR_LIMITS, STREAM_COLUMN_TYPES } from './dcr/dcr-types.js'
+export { resolveStreamDeclaration } from './dcr/declaration.js'
 export type { InferResult, InferredField } from './dcr/infer.js'
 export { inferColumns, inferValueType, joinTypes } from './dcr/infer.js'
+export { readDcr } from './dcr/read-dcr.js'
 export type { DropDiagnosticEvent, RequestEvent, RetryEvent, TokenEvent, WarningEvent } from './diagnostics.js'
 export { DIAGNOSTIC_CHANNELS } from './diagnostics.js'
 export type { LogsIngestionErrorCode, LogsIngestionErrorInfo } from './errors.js'
