@@ -29,5 +29,6 @@ export { CA_DIR_ENV, type DcrInput, DEFAULTS, type EmulatorOptions, type TableSc
 export type { Row } from './schema/convert.ts'
 export { type Column, type ColumnType, RESERVED_COLUMN_NAMES, type TableSchema } from './schema/types.ts'
 export type { DcrLogError, RequestRecord } from './store.ts'
+export { BUILT_IN_TABLES, normaliseTableSchema } from './tables.ts'
 export { THROTTLE_DEFAULTS, type ThrottleOptions } from './throttle.ts'
 export type { ClientRegistration } from './token-service.ts'

@@ -7,6 +7,31 @@ export type { ClientDeps } from './client.js'
 export { createLogsIngestionClient } from './client.js'
 export type { ColumnMapperOptions, ColumnMapSpec, ColumnSourceSpec, ColumnValueType } from './column-mapper.js'
 export { createColumnMapper } from './column-mapper.js'
+export type { ColumnNameProblem, ColumnNameProblemCode } from './dcr/column-names.js'
+export {
+  COLUMN_NAME_LENGTH,
+  checkColumnName,
+  isValidColumnName,
+  RESERVED_COLUMN_NAMES,
+  suggestColumnName,
+} from './dcr/column-names.js'
+export type { Conformer, ConformResult, ConvertedValue, DroppedValue, UnknownField } from './dcr/conform.js'
+export { createConformer } from './dcr/conform.js'
+export { isIsoDateTime, parseDateTimeText } from './dcr/datetime.js'
+export type {
+  DcrDataFlow,
+  DcrProblem,
+  DcrProblemSeverity,
+  DcrSummary,
+  ReadDcrResult,
+  StreamDeclaration,
+  StreamDeclarationResult,
+} from './dcr/dcr-types.js'
+export { DCR_LIMITS, STREAM_COLUMN_TYPES } from './dcr/dcr-types.js'
+export { resolveStreamDeclaration } from './dcr/declaration.js'
+export type { InferResult, InferredField } from './dcr/infer.js'
+export { inferColumns, inferValueType, joinTypes } from './dcr/infer.js'
+export { readDcr } from './dcr/read-dcr.js'
 export type { DropDiagnosticEvent, RequestEvent, RetryEvent, TokenEvent, WarningEvent } from './diagnostics.js'
 export { DIAGNOSTIC_CHANNELS } from './diagnostics.js'
 export type { LogsIngestionErrorCode, LogsIngestionErrorInfo } from './errors.js'
@@ -18,6 +43,23 @@ export type { CheckOptionNamesOptions } from './option-names.js'
 export { checkOptionNames, closestName, UNKNOWN_OPTION_WARNING } from './option-names.js'
 export type { Env, LogsIngestionClientOptions, ResolvedOptions } from './options.js'
 export { AUDIENCES, CORE_OPTION_NAMES, DEFAULTS, envVarFor, resolveOptions } from './options.js'
+export type { CommonSecurityLogPresetOptions } from './presets/common-security-log.js'
+export {
+  COMMON_SECURITY_LOG_COLUMNS,
+  cefSeverity,
+  formatCefExtensions,
+  toCommonSecurityLogColumns,
+} from './presets/common-security-log.js'
+export type { PresetName, TablePreset } from './presets/index.js'
+export { COMMON_SECURITY_LOG_PRESET, SYSLOG_PRESET, TABLE_PRESETS } from './presets/index.js'
+export type { SyslogPresetOptions } from './presets/syslog.js'
+export {
+  SYSLOG_COLUMNS,
+  SYSLOG_FACILITIES,
+  SYSLOG_SEVERITIES,
+  syslogSeverity,
+  toSyslogColumns,
+} from './presets/syslog.js'
 export type { ColumnDefinition, StreamColumnType, TableColumnType } from './schema.js'
 export {
   DEFAULT_COLUMN_DESCRIPTIONS,

@@ -25,6 +25,7 @@ export type { LineMappingContext } from './map-line.ts'
 export { mapLine, toIsoTime } from './map-line.ts'
 export type {
   CloneSafeClientOptions,
+  InProcessTransportOptions,
   PinoAdapterOptions,
   PinoTransportOptions,
   ResolvedPinoOptions,
