@@ -290,10 +290,7 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
       const stream = streamFor(n)
       let transform: CompiledTransform
       try {
-        transform = compileTransform(
-          kql,
-          stream.columns?.map((c) => c.name),
-        )
+        transform = compileTransform(kql, stream.columns)
       } catch (e) {
         if (!(e instanceof TransformError)) throw e
         problems.push(`InvalidTransformQuery: ${at}.transformKql: ${e.message}.`)
