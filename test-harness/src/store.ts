@@ -161,6 +161,17 @@ export class Store {
     return out
   }
 
+  /** Every table of every workspace, in the order they first received rows (the dashboard, persistence). */
+  tables(): (StoredTable & { workspaceId: string; table: string; count: number })[] {
+    const out: (StoredTable & { workspaceId: string; table: string; count: number })[] = []
+    for (const [workspaceId, tables] of this._workspaces) {
+      for (const [table, data] of tables) {
+        out.push({ workspaceId, table, count: data.count, columns: data.columns, rows: data.rows })
+      }
+    }
+    return out
+  }
+
   /** One workspace table for the query engine, or undefined when it never received rows. */
   table(workspaceId: string, table: string): StoredTable | undefined {
     const data = this._workspaces.get(workspaceId.toLowerCase())?.get(table)

@@ -58,20 +58,13 @@ export const throttleState = (sources: DashboardSources): DashboardThrottle | nu
 
 /** The whole state, for a page that just loaded. */
 export const dashboardState = (sources: DashboardSources) => {
-  const tables: DashboardTable[] = []
-  for (const ws of sources.workspaces()) {
-    for (const [table, total] of Object.entries(sources.store.counts(ws.workspaceId))) {
-      const stored = sources.store.table(ws.workspaceId, table)
-      const rows = stored?.rows ?? []
-      tables.push({
-        workspaceId: ws.workspaceId,
-        table,
-        total,
-        columns: columnsOf(stored?.columns, rows.slice(-DASHBOARD_ROWS_PER_TABLE)),
-        rows: newest(rows, DASHBOARD_ROWS_PER_TABLE),
-      })
-    }
-  }
+  const tables: DashboardTable[] = sources.store.tables().map((t) => ({
+    workspaceId: t.workspaceId,
+    table: t.table,
+    total: t.count,
+    columns: columnsOf(t.columns, t.rows.slice(-DASHBOARD_ROWS_PER_TABLE)),
+    rows: newest(t.rows, DASHBOARD_ROWS_PER_TABLE),
+  }))
   return {
     ...sources.endpoints(),
     workspaces: sources.workspaces(),
