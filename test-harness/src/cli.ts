@@ -3,7 +3,8 @@
  * `dcr-logs-emulator`: runs the emulator until Ctrl-C, printing how to connect (or one JSON line with `--json`).
  */
 import { HELP, parseCliOptions } from './cli-options.ts'
-import { type Emulator, startEmulator } from './emulator.ts'
+import { startEmulator } from './emulator.ts'
+import type { Emulator } from './emulator-api.ts'
 import { isEmulatorError } from './errors.ts'
 
 const shellQuote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`

@@ -40,16 +40,6 @@ import { Throttle } from './throttle.ts'
 import { TokenService, WELL_KNOWN_RESOURCES } from './token-service.ts'
 import { flowColumns, WorkspaceDirectory } from './workspaces.ts'
 
-export type {
-  Emulator,
-  EmulatorCredentialConfig,
-  EmulatorInfo,
-  EmulatorRule,
-  QueryOptions,
-  WaitForRowsOptions,
-  WorkspaceSelector,
-} from './emulator-api.ts'
-
 const toDefinition = async (input: DcrInput, index: number): Promise<DcrDefinition> => {
   if (typeof input === 'string') {
     let text: string

@@ -1,35 +1,11 @@
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { ClientSecretCredential } from '@azure/identity'
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from '@azure/monitor-query-logs'
 import { type Emulator, startEmulator } from '@dcr-logs/test-harness'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-
-const app = fileURLToPath(new URL('../app.mjs', import.meta.url))
-
-/** The environment without any Logs Ingestion settings a developer's shell may hold. */
-const cleanEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(DCR_LOGS_|AZURE_|NODE_EXTRA_CA_CERTS)/.test(key)),
-  )
+import { cleanEnv, runScript } from './run.ts'
 
 /** Runs the demo app (winston, pino in its worker thread, OpenTelemetry) against `emulator`, as a service would run. */
-const runApp = (emulator: Emulator): Promise<{ code: number | null; output: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [app], {
-      env: { ...cleanEnv(), ...emulator.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (c: Buffer) => {
-      output += c.toString()
-    })
-    child.stderr.on('data', (c: Buffer) => {
-      output += c.toString()
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, output }))
-  })
+const runApp = (emulator: Emulator) => runScript('app.mjs', { ...cleanEnv(), ...emulator.env })
 
 /** A result table's rows as objects keyed by column name. */
 const objects = (table: LogsTable): Record<string, unknown>[] =>
