@@ -347,6 +347,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     },
     query(kql, { workspaceId, ...o } = {}) {
       const id = workspaceId === undefined ? info().workspaceId : selected({ workspaceId }).workspaceId!
+      if (id === '') throw new EmulatorError('INVALID_OPTIONS', 'No DCR has a Log Analytics destination to query.')
       return queryWorkspaces(store, id, kql, new Date(now()), {
         ...o,
         ...(o.additionalWorkspaces && {

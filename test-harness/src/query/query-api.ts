@@ -126,7 +126,7 @@ const authenticate = (ctx: QueryApiContext, req: IncomingMessage, correlationId:
   )
 }
 
-const readBody = async (req: IncomingMessage, url: URL): Promise<QueryBody> => {
+const queryBody = async (req: IncomingMessage, url: URL): Promise<QueryBody> => {
   if (req.method === 'GET') {
     req.resume()
     return {
@@ -211,19 +211,13 @@ export const handleQueryApi = async (
     else {
       const target =
         workspacePath !== null ? decodeURIComponent(workspacePath[1]!) : decodeURIComponent(resourcePath![1]!)
-      outcome = execute(ctx, target, await readBody(req, url), correlationId)
+      outcome = execute(ctx, target, await queryBody(req, url), correlationId)
     }
   } catch (e) {
+    // readJson: SyntaxError for malformed JSON, a plain Error past its size limit; anything else is ours.
     if (!(e instanceof SyntaxError) && !/^body over/.test((e as Error).message)) throw e
-    outcome = {
-      ok: false,
-      error: queryApiError(
-        400,
-        'BadArgumentError',
-        `The request body is not valid JSON: ${(e as Error).message}`,
-        correlationId,
-      ),
-    }
+    const what = e instanceof SyntaxError ? `is not valid JSON: ${e.message}` : `is too large (${(e as Error).message})`
+    outcome = { ok: false, error: queryApiError(400, 'BadArgumentError', `The request body ${what}`, correlationId) }
   }
   if (outcome.ok) send(res, 200, outcome.json, correlationId)
   else sendError(res, outcome.error, correlationId)
