@@ -26,6 +26,15 @@ export interface LoadedFlow {
   transform: CompiledTransform
   /** Converts transformation output to the table's columns, when the table's schema is known. */
   tableConverter: RowConverter | undefined
+  /** The Log Analytics workspaces the flow writes to (its `logAnalytics` destinations). */
+  workspaces: WorkspaceDestination[]
+}
+
+/** A `destinations.logAnalytics[]` entry: GET responses also carry the workspace's `workspaceId` (a GUID). */
+export interface WorkspaceDestination {
+  name: string
+  workspaceResourceId: string
+  workspaceId: string | undefined
 }
 
 export interface LoadedStream {
@@ -173,6 +182,17 @@ const destinationNames = (destinations: unknown): Set<string> => {
   return names
 }
 
+const workspaceDestinations = (destinations: unknown): Map<string, WorkspaceDestination> => {
+  const out = new Map<string, WorkspaceDestination>()
+  const list = isObject(destinations) ? destinations['logAnalytics'] : undefined
+  for (const d of Array.isArray(list) ? list : []) {
+    if (!isObject(d) || typeof d['name'] !== 'string') continue
+    const workspaceId = typeof d['workspaceId'] === 'string' ? d['workspaceId'] : undefined
+    out.set(d['name'], { name: d['name'], workspaceResourceId: String(d['workspaceResourceId'] ?? ''), workspaceId })
+  }
+  return out
+}
+
 const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions, index: number): LoadedDcr => {
   const source = def.source ?? 'DCR'
   const tables = options.tables ?? new Map<string, TableSchema>()
@@ -213,6 +233,7 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
   if (flows.length > MAX_DATA_FLOWS)
     problems.push(`InvalidDataFlow: ${flows.length} data flows; a DCR may have at most ${MAX_DATA_FLOWS}.`)
   const destinations = destinationNames(props['destinations'])
+  const workspaces = workspaceDestinations(props['destinations'])
 
   const streams = new Map<string, LoadedStream>()
   const streamFor = (name: string): LoadedStream => {
@@ -290,10 +311,7 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
       const stream = streamFor(n)
       let transform: CompiledTransform
       try {
-        transform = compileTransform(
-          kql,
-          stream.columns?.map((c) => c.name),
-        )
+        transform = compileTransform(kql, stream.columns)
       } catch (e) {
         if (!(e instanceof TransformError)) throw e
         problems.push(`InvalidTransformQuery: ${at}.transformKql: ${e.message}.`)
@@ -308,6 +326,7 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
         transform,
         tableConverter:
           tableSchema === undefined ? undefined : createRowConverter(tableSchema.columns, options.maxFieldBytes),
+        workspaces: dests.flatMap((d) => (typeof d === 'string' ? (workspaces.get(d) ?? []) : [])),
       })
     }
   })

@@ -13,96 +13,32 @@ import {
   loadOrCreateCertificateAuthority,
 } from './certs.ts'
 import { CONTROL_PREFIX, handleControl } from './control.ts'
-import { type DcrDefinition, type LoadedDcr, loadDcrs } from './dcr-loader.ts'
+import { DASHBOARD_PATH, Dashboard } from './dashboard/dashboard-api.ts'
+import { type DcrDefinition, type LoadedDcr, type LoadedFlow, loadDcrs } from './dcr-loader.ts'
 import { DEFAULT_DCR, DEFAULT_RULE_ID, DEFAULT_RULE_NAME } from './default-dcr.ts'
+import type {
+  Emulator,
+  EmulatorCredentialConfig,
+  EmulatorInfo,
+  EmulatorRule,
+  WaitForRowsOptions,
+  WorkspaceSelector,
+} from './emulator-api.ts'
 import { EmulatorError } from './errors.ts'
 import { FaultInjector, type FaultPlan, type FaultRule, validateFaultPlan } from './faults.ts'
 import { sendAzureError } from './http.ts'
 import { handleIngestion, INGESTION_PATH } from './ingestion.ts'
 import { createSigningKey } from './jwt.ts'
+import type { TypedColumn } from './kql/types.ts'
 import { CA_DIR_ENV, type DcrInput, DEFAULTS, type EmulatorOptions } from './options.ts'
-import type { Row } from './schema/convert.ts'
+import { handleQueryApi, QUERY_API_PREFIX } from './query/query-api.ts'
+import { queryWorkspaces } from './query/workspace-query.ts'
 import type { TableSchema } from './schema/types.ts'
-import { type DcrLogError, type RequestRecord, Store } from './store.ts'
+import { Store } from './store.ts'
 import { BUILT_IN_TABLES, normaliseTableSchema } from './tables.ts'
 import { Throttle } from './throttle.ts'
 import { TokenService, WELL_KNOWN_RESOURCES } from './token-service.ts'
-
-/** A DCR the emulator serves. */
-export interface EmulatorRule {
-  /** The DCR's immutable id (`dcr-…`), the `{ruleId}` of the ingestion URL. */
-  ruleId: string
-  name: string
-  kind?: string
-  /** Streams that accept ingestion calls. */
-  streams: string[]
-  /** Ingestion endpoint for this DCR (the emulator's). */
-  endpoint: string
-}
-
-/** `CredentialConfig` of `@dcr-logs/core` for the emulator's app registration. */
-export interface EmulatorCredentialConfig {
-  type: 'clientSecret'
-  tenantId: string
-  clientId: string
-  clientSecret: string
-  authorityHost: string
-  disableInstanceDiscovery: true
-}
-
-/** Everything a client needs to connect; JSON-safe (what the CLI prints with `--json`). */
-export interface EmulatorInfo {
-  endpoint: string
-  authorityHost: string
-  tenantId: string
-  clientId: string
-  clientSecret: string
-  caCertificate: string
-  caFile: string
-  rules: EmulatorRule[]
-  credentialConfig: EmulatorCredentialConfig
-  env: Record<string, string>
-  controlEndpoint: string
-}
-
-export interface WaitForRowsOptions {
-  /** @defaultValue `DEFAULTS.waitTimeoutMs` */
-  timeoutMs?: number
-  signal?: AbortSignal
-}
-
-export interface Emulator extends Readonly<EmulatorInfo> {
-  readonly port: number
-  /** Stored rows of a table (a copy), values typed per the DCR: datetime → Date, int/long/real → number, … */
-  rows<T = Row>(table: string): T[]
-  /** How many rows a table received (also with `retainRows: false`). */
-  count(table: string): number
-  /** Row counts of every table. */
-  counts(): Record<string, number>
-  /** Resolves with the table's rows once it holds at least `count`; rejects with `EmulatorError('TIMEOUT')` and a summary. */
-  waitForRows<T = Row>(table: string, count: number, options?: WaitForRowsOptions): Promise<T[]>
-  /** Every ingestion request so far (bounded to the last 100,000). */
-  requests(): RequestRecord[]
-  /** What DCRLogErrors would hold. */
-  dcrErrors(): DcrLogError[]
-  /** Replaces the fault plan; `undefined` removes it. Throws `EmulatorError('INVALID_OPTIONS')` for a bad plan. */
-  setFaults(plan: FaultPlan | FaultRule[] | undefined): void
-  /** The active fault plan. */
-  faults(): FaultPlan | undefined
-  /** Mints an access token without the HTTP round trip (for curl, or tests of foreign and expired tokens). */
-  createAccessToken(options?: {
-    audience?: string
-    lifetimeSeconds?: number
-    tenantId?: string
-    clientId?: string
-  }): string
-  /** Clears rows, logs, faults, throttle windows. DCRs, credentials and the CA stay. */
-  reset(): void
-  /** The connection details as JSON-safe data. */
-  info(): EmulatorInfo
-  /** Stops the server, drops open connections (hung requests too), removes temp files. Idempotent. */
-  close(): Promise<void>
-}
+import { flowColumns, WorkspaceDirectory } from './workspaces.ts'
 
 const toDefinition = async (input: DcrInput, index: number): Promise<DcrDefinition> => {
   if (typeof input === 'string') {
@@ -195,6 +131,10 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     }
     rulesById.set(dcr.ruleId, dcr)
   }
+  const workspaces = new WorkspaceDirectory(loaded)
+  const columnsByFlow = new Map<LoadedFlow, TypedColumn[] | undefined>()
+  for (const dcr of loaded)
+    for (const s of dcr.streams.values()) for (const f of s.flows) columnsByFlow.set(f, flowColumns(f))
 
   // TLS: a CA shared by the test run when one is configured, else a fresh one written to a temp dir.
   const caDir = options.caDir ?? process.env[CA_DIR_ENV]
@@ -226,9 +166,11 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   const throttle = options.throttle === false ? undefined : new Throttle(options.throttle ?? {})
   let plan: FaultPlan | undefined
   let injector: FaultInjector | undefined
+  let dashboard: Dashboard | undefined
   const setFaults = (p: FaultPlan | FaultRule[] | undefined): void => {
     plan = p === undefined ? undefined : validateFaultPlan(structuredClone(p))
     injector = plan === undefined ? undefined : new FaultInjector(plan)
+    dashboard?.faultsChanged(plan)
   }
   if (options.faults !== undefined) setFaults(options.faults)
 
@@ -262,6 +204,8 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
           throttle,
           faults: () => injector,
           store,
+          workspaces,
+          columnsOf: (flow) => columnsByFlow.get(flow),
           limits: {
             maxRequestBytes: options.maxRequestBytes ?? DEFAULTS.maxRequestBytes,
             maxDecompressedBytes: options.maxDecompressedBytes ?? DEFAULTS.maxDecompressedBytes,
@@ -272,7 +216,12 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
           discardRecords: options.discardRecords ?? false,
         })
       }
-      if (url.pathname.startsWith(CONTROL_PREFIX)) return handleControl(req, res, url, emulator!)
+      if (url.pathname.startsWith(QUERY_API_PREFIX)) {
+        return handleQueryApi(req, res, url, { store, workspaces, tokens, now, authorityUri: `${origin}/${tenantId}` })
+      }
+      if (url.pathname.startsWith(CONTROL_PREFIX)) {
+        return handleControl(req, res, url, emulator!, { dashboard: (...a) => dashboard!.handle(...a) })
+      }
       if (tokens.handles(url.pathname)) return tokens.handle(req, res, url, origin)
       req.resume()
       sendAzureError(res, { status: 404, code: 'NotFound', message: `No resource at ${url.pathname}.` }, randomUUID())
@@ -308,6 +257,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       name: d.name,
       streams: [...d.streams.values()].filter((s) => s.ingestible).map((s) => s.name),
       endpoint: origin,
+      workspaceIds: [...new Set([...d.streams.values()].flatMap((s) => s.flows.flatMap((f) => workspaces.idsOf(f))))],
     }
     if (d.kind !== undefined) r.kind = d.kind
     return r
@@ -343,19 +293,67 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     credentialConfig: { ...credentialConfig },
     env: { ...env },
     controlEndpoint: `${origin}${CONTROL_PREFIX}`,
+    queryEndpoint: `${origin}${QUERY_API_PREFIX.slice(0, -1)}`,
+    workspaceId: workspaces.list()[0]?.workspaceId ?? '',
+    workspaces: workspaces.list(),
+    dashboardUrl: `${origin}${DASHBOARD_PATH}/`,
+  })
+  /** The workspace a selector names (every workspace when it names none); an unknown one is an error. */
+  const selected = (options: WorkspaceSelector = {}): WorkspaceSelector => {
+    if (options.workspaceId === undefined) return {}
+    const ws = workspaces.find(options.workspaceId)
+    if (ws === undefined) {
+      throw new EmulatorError(
+        'INVALID_OPTIONS',
+        `Unknown workspaceId '${options.workspaceId}'; the emulator's workspaces are ${
+          workspaces
+            .list()
+            .map((w) => w.workspaceId)
+            .join(', ') || 'none'
+        }.`,
+      )
+    }
+    return { workspaceId: ws.workspaceId }
+  }
+  dashboard = new Dashboard({
+    store,
+    throttle,
+    faults: () => plan,
+    workspaces: () => workspaces.list(),
+    endpoints: () => {
+      const i = info()
+      return {
+        endpoint: i.endpoint,
+        queryEndpoint: i.queryEndpoint,
+        controlEndpoint: i.controlEndpoint,
+        rules: i.rules,
+      }
+    },
+    now,
   })
 
   let closing: Promise<void> | undefined
   emulator = {
     ...info(),
     port,
-    rows: <T>(table: string) => store.rows(table) as T[],
-    count: (table) => store.count(table),
-    counts: () => store.counts(),
+    rows: <T>(table: string, o?: WorkspaceSelector) => store.rows(table, selected(o).workspaceId) as T[],
+    count: (table, o) => store.count(table, selected(o).workspaceId),
+    counts: (o) => store.counts(selected(o).workspaceId),
     async waitForRows<T>(table: string, count: number, opts: WaitForRowsOptions = {}): Promise<T[]> {
       if (closing !== undefined) throw new EmulatorError('CLOSED', 'waitForRows() after close().')
-      await store.waitFor(table, count, opts.timeoutMs ?? DEFAULTS.waitTimeoutMs, opts.signal)
-      return store.rows(table) as T[]
+      const { workspaceId } = selected(opts)
+      await store.waitFor(table, count, opts.timeoutMs ?? DEFAULTS.waitTimeoutMs, opts.signal, workspaceId)
+      return store.rows(table, workspaceId) as T[]
+    },
+    query(kql, { workspaceId, ...o } = {}) {
+      const id = workspaceId === undefined ? info().workspaceId : selected({ workspaceId }).workspaceId!
+      if (id === '') throw new EmulatorError('INVALID_OPTIONS', 'No DCR has a Log Analytics destination to query.')
+      return queryWorkspaces(store, id, kql, new Date(now()), {
+        ...o,
+        ...(o.additionalWorkspaces && {
+          additionalWorkspaces: o.additionalWorkspaces.map((w) => selected({ workspaceId: w }).workspaceId!),
+        }),
+      })
     },
     requests: () => store.requests(),
     dcrErrors: () => store.errors(),
@@ -371,6 +369,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     close() {
       closing ??= (async () => {
         store.cancelWaits('the emulator was closed')
+        dashboard?.close()
         await new Promise<void>((resolve) => {
           server.close(() => resolve())
           server.closeAllConnections()

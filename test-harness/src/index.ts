@@ -12,19 +12,27 @@ export {
   DEFAULT_RULE_NAME,
   DEFAULT_STREAM_NAME,
   DEFAULT_TABLE,
+  DEFAULT_WORKSPACE_ID,
+  DEFAULT_WORKSPACE_RESOURCE_ID,
 } from './default-dcr.ts'
-export {
-  type Emulator,
-  type EmulatorCredentialConfig,
-  type EmulatorInfo,
-  type EmulatorRule,
-  startEmulator,
-  type WaitForRowsOptions,
-} from './emulator.ts'
+export { startEmulator } from './emulator.ts'
+export type {
+  Emulator,
+  EmulatorCredentialConfig,
+  EmulatorInfo,
+  EmulatorRule,
+  QueryOptions,
+  WaitForRowsOptions,
+  WorkspaceSelector,
+} from './emulator-api.ts'
 export { EmulatorError, type EmulatorErrorCode, isEmulatorError } from './errors.ts'
 export { type Fault, type FaultPlan, type FaultRule, validateFaultPlan } from './faults.ts'
 export { SUPPORTED_API_VERSIONS } from './ingestion.ts'
 export { type CompiledTransform, compileTransform, TransformError } from './kql/compile.ts'
+export { KqlError, type KqlErrorKind } from './kql/errors.ts'
+export type { QueryResult, QueryResultColumn } from './kql/query.ts'
+export type { KqlType } from './kql/types.ts'
+export { Timespan } from './kql/values.ts'
 export { CA_DIR_ENV, type DcrInput, DEFAULTS, type EmulatorOptions, type TableSchemaInput } from './options.ts'
 export type { Row } from './schema/convert.ts'
 export { type Column, type ColumnType, RESERVED_COLUMN_NAMES, type TableSchema } from './schema/types.ts'
@@ -32,3 +40,4 @@ export type { DcrLogError, RequestRecord } from './store.ts'
 export { BUILT_IN_TABLES, normaliseTableSchema } from './tables.ts'
 export { THROTTLE_DEFAULTS, type ThrottleOptions } from './throttle.ts'
 export type { ClientRegistration } from './token-service.ts'
+export { deriveWorkspaceId, type EmulatorWorkspace } from './workspaces.ts'

@@ -6,13 +6,15 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'
-import type { LoadedDcr } from './dcr-loader.ts'
+import type { LoadedDcr, LoadedFlow } from './dcr-loader.ts'
 import type { FaultDecision, FaultInjector } from './faults.ts'
 import { type AzureError, readBody, sendAzureError } from './http.ts'
+import type { TypedColumn } from './kql/types.ts'
 import { runPipeline } from './pipeline.ts'
 import type { DcrLogError, RequestRecord, Store } from './store.ts'
 import type { Throttle } from './throttle.ts'
 import type { TokenService } from './token-service.ts'
+import type { WorkspaceDirectory } from './workspaces.ts'
 
 const gunzipAsync = promisify(gunzip)
 
@@ -36,6 +38,9 @@ export interface IngestionContext {
   throttle: Throttle | undefined
   faults: () => FaultInjector | undefined
   store: Store
+  /** Where each flow's rows go, and the columns it writes. */
+  workspaces: Pick<WorkspaceDirectory, 'idsOf'>
+  columnsOf: (flow: LoadedFlow) => readonly TypedColumn[] | undefined
   limits: IngestionLimits
   now: () => number
   sleep: (ms: number, signal: AbortSignal) => Promise<void>
@@ -295,7 +300,8 @@ export const handleIngestion = async (
     const result = runPipeline(parsed, stream, received)
     record.records = result.records
     for (const e of result.errors) dcrError(streamName, e.operationName, e.message)
-    for (const [table, rows] of result.tables) ctx.store.addRows(table, rows)
+    for (const { flow, rows } of result.outputs)
+      ctx.store.addRows(flow.table, rows, ctx.workspaces.idsOf(flow), ctx.columnsOf(flow))
   } else if (Array.isArray(parsed)) record.records = parsed.length
 
   if (afterBodyReset !== undefined) {

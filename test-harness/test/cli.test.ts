@@ -63,8 +63,18 @@ describe('dcr-logs-emulator CLI', () => {
         'rules',
         'credentialConfig',
         'env',
+        'queryEndpoint',
+        'workspaceId',
+        'workspaces',
+        'dashboardUrl',
       ]),
     )
+    expect(info.queryEndpoint).toBe(`${info.endpoint}/v1`)
+    expect(info.workspaceId).toBe('00112233-4455-4677-8899-aabbccddeeff')
+    expect(info.workspaces).toEqual([
+      expect.objectContaining({ workspaceId: info.workspaceId, tables: ['AppLogs_CL'] }),
+    ])
+    expect(info.dashboardUrl).toBe(`${info.endpoint}/_emulator/dashboard/`)
     expect(info.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
     expect(info.rules[0]).toMatchObject({ ruleId: 'dcr-00112233445566778899aabbccddeeff', streams: ['Custom-AppLogs'] })
     const emulator = { ...info, rules: info.rules } as unknown as Parameters<typeof ingest>[0]
@@ -101,6 +111,24 @@ describe('dcr-logs-emulator CLI', () => {
     expect(out).toMatch(/^export NODE_EXTRA_CA_CERTS='.+ca\.pem'$/m)
     expect(out).toMatch(/^ {2}dcr-[0-9a-f]{32} {2}tutorial {2}Custom-MyTable$/m)
     expect(out).toMatch(/^ {2}dcr-[0-9a-f]{32} {2}docs-samples-text-logs {2}Custom-MyLogFileFormat$/m)
+  })
+
+  test('the printout names the query endpoint, each workspace id and the dashboard', async () => {
+    const { lines } = run([])
+    const out = await new Promise<string>((resolve) => {
+      const seen: string[] = []
+      lines.on('line', (l) => {
+        seen.push(l)
+        if (l.startsWith('Press Ctrl-C')) resolve(seen.join('\n'))
+      })
+    })
+    expect(out).toMatch(
+      /^Workspaces \(id for queryWorkspace, name, tables\):\n {2}00112233-4455-4677-8899-aabbccddeeff {2}default {2}AppLogs_CL$/m,
+    )
+    expect(out).toMatch(
+      /^ {2}query: {7}new LogsQueryClient\(credential, \{ endpoint: 'https:\/\/127\.0\.0\.1:\d+\/v1' \}\)/m,
+    )
+    expect(out).toMatch(/^ {2}dashboard: {3}https:\/\/127\.0\.0\.1:\d+\/_emulator\/dashboard\/$/m)
   })
 
   test('--json with --dcr, --faults and --throttle-requests: the DCR from the file is served with the plan active', async () => {

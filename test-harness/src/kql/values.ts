@@ -37,7 +37,7 @@ export const formatDateTime = (d: Date): string => {
 export const toKqlString = (v: unknown): string => {
   if (v === null || v === undefined) return ''
   if (typeof v === 'string') return v
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v)
   if (v instanceof Date) return formatDateTime(v)
   if (v instanceof Timespan) return v.toString()
   return JSON.stringify(v)
@@ -45,6 +45,7 @@ export const toKqlString = (v: unknown): string => {
 
 export const toKqlNumber = (v: unknown): number | null => {
   if (typeof v === 'number') return v
+  if (typeof v === 'bigint') return Number(v)
   if (typeof v === 'boolean') return v ? 1 : 0
   if (typeof v === 'string') {
     const t = v.trim()
