@@ -1,0 +1,103 @@
+/**
+ * The `Resource` column means the same in every adapter: OpenTelemetry resource attributes (semantic-convention
+ * names) of the process that logged, the same on every row it sends. By default only a small set is written,
+ * because every byte of it is billed on every row: `service.*`, `host.name`, `deployment.environment(.name)` and
+ * `process.pid`. Pure.
+ */
+
+/** Attribute names (exact, or a prefix ending in `.*`) written to `Resource` unless an adapter is told otherwise. */
+export const DEFAULT_RESOURCE_ATTRIBUTES: readonly string[] = Object.freeze([
+  'service.*',
+  'host.name',
+  'deployment.environment',
+  'deployment.environment.name',
+  'process.pid',
+])
+
+/** Which resource attributes to write: names and `prefix.*` patterns, or `'all'`. */
+export type ResourceAttributeSelection = readonly string[] | 'all'
+
+type Attributes = Readonly<Record<string, unknown>>
+
+/**
+ * A filter keeping the selected attributes of a resource, in their order. Returns `undefined` when nothing is
+ * left, and the same object when everything is kept.
+ * @throws TypeError naming the bad entry when `selection` is neither `'all'` nor a list of non-empty strings.
+ */
+export const createResourceFilter = (
+  selection: ResourceAttributeSelection = DEFAULT_RESOURCE_ATTRIBUTES,
+): ((attributes: Attributes | undefined) => Attributes | undefined) => {
+  if (selection === 'all') return (attributes) => (attributes && hasKeys(attributes) ? attributes : undefined)
+  if (!Array.isArray(selection)) {
+    throw new TypeError(`resource attribute selection must be 'all' or an array of names (got ${typeof selection})`)
+  }
+  const exact = new Set<string>()
+  const prefixes: string[] = []
+  for (const entry of selection) {
+    if (typeof entry !== 'string' || entry === '' || entry === '.*') {
+      throw new TypeError(`resource attribute selection: ${JSON.stringify(entry)} is not a name or a "prefix.*"`)
+    }
+    if (entry === '*') return createResourceFilter('all')
+    if (entry.endsWith('.*')) prefixes.push(entry.slice(0, -1))
+    else exact.add(entry)
+  }
+  const keep = (key: string): boolean => exact.has(key) || prefixes.some((p) => key.startsWith(p))
+  return (attributes) => {
+    if (attributes === undefined || attributes === null) return undefined
+    let out: Record<string, unknown> | undefined
+    let all = true
+    for (const key of Object.keys(attributes)) {
+      if (!keep(key)) {
+        all = false
+        continue
+      }
+      out ??= {}
+      out[key] = attributes[key]
+    }
+    return all ? (out === undefined ? undefined : attributes) : out
+  }
+}
+
+const hasKeys = (o: object): boolean => {
+  for (const _ in o) return true
+  return false
+}
+
+/** What an adapter knows about the process that logs (pino reads these from each line, winston once). */
+export interface ResourceFacts {
+  serviceName?: string | undefined
+  hostName?: string | undefined
+  pid?: number | undefined
+  /** The user's `resource` option: merged first, so what the record says about itself wins. */
+  extra?: Attributes | undefined
+}
+
+/** `Resource` built from facts, or `undefined` when there are none. Frozen: rows share it. */
+export const resourceColumn = (facts: ResourceFacts): Attributes | undefined => {
+  const out: Record<string, unknown> = { ...facts.extra }
+  if (facts.serviceName !== undefined) out['service.name'] = facts.serviceName
+  if (facts.hostName !== undefined) out['host.name'] = facts.hostName
+  if (facts.pid !== undefined) out['process.pid'] = facts.pid
+  return hasKeys(out) ? Object.freeze(out) : undefined
+}
+
+/**
+ * `resourceColumn` with a one-entry memory, for adapters that learn the facts per record (a pino line carries
+ * `name`, `hostname` and `pid`): consecutive records from one process share one object instead of building one each.
+ */
+export const createResourceCache = (
+  extra: Attributes | undefined,
+): ((
+  serviceName: string | undefined,
+  hostName: string | undefined,
+  pid: number | undefined,
+) => Attributes | undefined) => {
+  let last: { s: string | undefined; h: string | undefined; p: number | undefined; value: Attributes | undefined }
+  last = { s: undefined, h: undefined, p: undefined, value: resourceColumn({ extra }) }
+  return (s, h, p) => {
+    if (s !== last.s || h !== last.h || p !== last.p) {
+      last = { s, h, p, value: resourceColumn({ serviceName: s, hostName: h, pid: p, extra }) }
+    }
+    return last.value
+  }
+}

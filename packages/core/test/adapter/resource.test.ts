@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { createResourceCache, createResourceFilter, resourceColumn } from '../../src/index.ts'
+
+// what NodeSDK's default detectors put into a resource
+const SDK_RESOURCE = {
+  'service.name': 'checkout',
+  'service.version': '1.2.0',
+  'service.instance.id': 'i-1',
+  'telemetry.sdk.language': 'nodejs',
+  'telemetry.sdk.name': 'opentelemetry',
+  'host.name': 'web-7',
+  'host.arch': 'amd64',
+  'process.pid': 4242,
+  'process.command_args': ['/usr/bin/node', '/app/server.js'],
+  'process.runtime.version': '20.19.0',
+  'deployment.environment.name': 'prod',
+  'os.type': 'linux',
+}
+
+describe('createResourceFilter', () => {
+  it('keeps service.*, host.name, deployment.environment and process.pid by default', () => {
+    expect(createResourceFilter()(SDK_RESOURCE)).toEqual({
+      'service.name': 'checkout',
+      'service.version': '1.2.0',
+      'service.instance.id': 'i-1',
+      'host.name': 'web-7',
+      'process.pid': 4242,
+      'deployment.environment.name': 'prod',
+    })
+  })
+
+  it("keeps everything with 'all' (the same object), and the names and prefixes it is given", () => {
+    expect(createResourceFilter('all')(SDK_RESOURCE)).toBe(SDK_RESOURCE)
+    expect(createResourceFilter(['telemetry.*', 'os.type'])(SDK_RESOURCE)).toEqual({
+      'telemetry.sdk.language': 'nodejs',
+      'telemetry.sdk.name': 'opentelemetry',
+      'os.type': 'linux',
+    })
+    expect(createResourceFilter(['nothing.here'])(SDK_RESOURCE)).toBeUndefined()
+    expect(createResourceFilter([])({})).toBeUndefined()
+  })
+
+  it('names a bad entry', () => {
+    expect(() => createResourceFilter(['ok', ''])).toThrow(/"" is not a name/)
+    expect(() => createResourceFilter('some' as never)).toThrow(/'all' or an array/)
+  })
+})
+
+describe('resourceColumn and createResourceCache', () => {
+  it('builds the same shape every adapter writes, the record winning over the option', () => {
+    expect(
+      resourceColumn({ serviceName: 'api', hostName: 'h', pid: 1, extra: { 'service.name': 'x', region: 'eu' } }),
+    ).toEqual({ 'service.name': 'api', region: 'eu', 'host.name': 'h', 'process.pid': 1 })
+    expect(resourceColumn({})).toBeUndefined()
+  })
+
+  it('hands consecutive records of one process the same object', () => {
+    const resource = createResourceCache({ region: 'eu' })
+    const a = resource('api', 'h', 1)
+    expect(resource('api', 'h', 1)).toBe(a)
+    expect(resource('api', 'h', 2)).toEqual({ region: 'eu', 'service.name': 'api', 'host.name': 'h', 'process.pid': 2 })
+    expect(resource(undefined, undefined, undefined)).toEqual({ region: 'eu' })
+  })
+})
