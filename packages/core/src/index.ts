@@ -8,12 +8,12 @@ export type { EarlyTokenSetup } from './adapter/early-token.js'
 export { prepareEarlyToken } from './adapter/early-token.js'
 export type { ExitParticipant } from './adapter/exit-hooks.js'
 export { exitParticipantCount, registerExitParticipant, unregisterExitParticipant } from './adapter/exit-hooks.js'
-export type { ResourceAttributeSelection, ResourceFacts } from './adapter/resource.js'
+export type { ResourceAttributeSelection, ResourceFacts, ResourceLookup } from './adapter/resource.js'
 export {
   createResourceCache,
   createResourceFilter,
   DEFAULT_RESOURCE_ATTRIBUTES,
-  resourceColumn,
+  resourceFacts,
 } from './adapter/resource.js'
 export { safeJsonStringify } from './adapter/safe-json.js'
 export {

@@ -63,41 +63,54 @@ const hasKeys = (o: object): boolean => {
   return false
 }
 
-/** What an adapter knows about the process that logs (pino reads these from each line, winston once). */
+/** What an adapter knows by itself about the process that logs (pino reads these from each line, winston once). */
 export interface ResourceFacts {
   serviceName?: string | undefined
   hostName?: string | undefined
   pid?: number | undefined
-  /** The user's `resource` option: merged first, so what the record says about itself wins. */
-  extra?: Attributes | undefined
 }
 
-/** `Resource` built from facts, or `undefined` when there are none. Frozen: rows share it. */
-export const resourceColumn = (facts: ResourceFacts): Attributes | undefined => {
-  const out: Record<string, unknown> = { ...facts.extra }
+/** The facts as resource attributes: `service.name`, `host.name`, `process.pid`. */
+export const resourceFacts = (facts: ResourceFacts): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
   if (facts.serviceName !== undefined) out['service.name'] = facts.serviceName
   if (facts.hostName !== undefined) out['host.name'] = facts.hostName
   if (facts.pid !== undefined) out['process.pid'] = facts.pid
-  return hasKeys(out) ? Object.freeze(out) : undefined
+  return out
 }
 
-/**
- * `resourceColumn` with a one-entry memory, for adapters that learn the facts per record (a pino line carries
- * `name`, `hostname` and `pid`): consecutive records from one process share one object instead of building one each.
- */
-export const createResourceCache = (
-  extra: Attributes | undefined,
-): ((
+/** `Resource` for a record's service, host and process id. */
+export type ResourceLookup = (
   serviceName: string | undefined,
   hostName: string | undefined,
   pid: number | undefined,
-) => Attributes | undefined) => {
-  let last: { s: string | undefined; h: string | undefined; p: number | undefined; value: Attributes | undefined }
-  last = { s: undefined, h: undefined, p: undefined, value: resourceColumn({ extra }) }
-  return (s, h, p) => {
-    if (s !== last.s || h !== last.h || p !== last.p) {
-      last = { s, h, p, value: resourceColumn({ serviceName: s, hostName: h, pid: p, extra }) }
+) => Attributes | undefined
+
+/**
+ * The `Resource` column of winston and pino: the user's `resource` option (always written), then the facts the
+ * selection keeps, which win over the option (what the record says about itself is current). With a one-entry
+ * memory: consecutive records of one process share one frozen object instead of building one each.
+ */
+export const createResourceCache = (
+  extra: Attributes | undefined,
+  selection: ResourceAttributeSelection = DEFAULT_RESOURCE_ATTRIBUTES,
+): ResourceLookup => {
+  const select = createResourceFilter(selection)
+  const build = (facts: ResourceFacts): Attributes | undefined => {
+    const out = { ...extra, ...select(resourceFacts(facts)) }
+    return hasKeys(out) ? Object.freeze(out) : undefined
+  }
+  let s: string | undefined
+  let h: string | undefined
+  let p: number | undefined
+  let value = build({})
+  return (serviceName, hostName, pid) => {
+    if (serviceName !== s || hostName !== h || pid !== p) {
+      s = serviceName
+      h = hostName
+      p = pid
+      value = build({ serviceName, hostName, pid })
     }
-    return last.value
+    return value
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createResourceCache, createResourceFilter, resourceColumn } from '../../src/index.ts'
+import { createResourceCache, createResourceFilter } from '../../src/index.ts'
 
 // what NodeSDK's default detectors put into a resource
 const SDK_RESOURCE = {
@@ -46,12 +46,13 @@ describe('createResourceFilter', () => {
   })
 })
 
-describe('resourceColumn and createResourceCache', () => {
-  it('builds the same shape every adapter writes, the record winning over the option', () => {
-    expect(
-      resourceColumn({ serviceName: 'api', hostName: 'h', pid: 1, extra: { 'service.name': 'x', region: 'eu' } }),
-    ).toEqual({ 'service.name': 'api', region: 'eu', 'host.name': 'h', 'process.pid': 1 })
-    expect(resourceColumn({})).toBeUndefined()
+describe('createResourceCache', () => {
+  it('writes the option, then the selected facts, which win over it', () => {
+    const resource = createResourceCache({ 'service.name': 'x', region: 'eu' })
+    expect(resource('api', 'h', 1)).toEqual({ 'service.name': 'api', region: 'eu', 'host.name': 'h', 'process.pid': 1 })
+    expect(createResourceCache(undefined)(undefined, undefined, undefined)).toBeUndefined()
+    expect(createResourceCache({ region: 'eu' }, [])('api', 'h', 1)).toEqual({ region: 'eu' })
+    expect(createResourceCache(undefined, ['host.name'])('api', 'h', 1)).toEqual({ 'host.name': 'h' })
   })
 
   it('hands consecutive records of one process the same object', () => {
