@@ -7,7 +7,12 @@
 export type { EarlyTokenSetup } from './adapter/early-token.js'
 export { prepareEarlyToken } from './adapter/early-token.js'
 export type { ExitParticipant } from './adapter/exit-hooks.js'
-export { exitParticipantCount, registerExitParticipant, unregisterExitParticipant } from './adapter/exit-hooks.js'
+export {
+  exitParticipantCount,
+  holdProcessUntil,
+  registerExitParticipant,
+  unregisterExitParticipant,
+} from './adapter/exit-hooks.js'
 export type { ResourceAttributeSelection, ResourceFacts, ResourceLookup } from './adapter/resource.js'
 export {
   createResourceCache,

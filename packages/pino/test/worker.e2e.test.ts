@@ -68,9 +68,9 @@ describe('pino.transport() with this package in a worker thread', () => {
       t: ['trace', 1],
       d: ['debug', 5],
       i: ['info', 9],
-      n: ['notice', 9],
+      n: ['notice', 11],
       w: ['warn', 13],
-      a: ['audit', 13],
+      a: ['audit', 15],
       e: ['error', 17],
       f: ['fatal', 21],
     })

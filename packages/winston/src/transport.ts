@@ -12,6 +12,7 @@ import {
   type ExitParticipant,
   type FlushOptions,
   type FlushResult,
+  holdProcessUntil,
   type LogColumns,
   type LogsIngestionClient,
   type LogsIngestionStats,
@@ -154,7 +155,7 @@ export class AzureLogsTransport extends TransportStream {
    * Await `flush()`, or `logger.end()` and `'finish'`, to know when it is done.
    */
   override close(): void {
-    void this._holdProcess(this._client.flush({ timeoutMs: this._client.options.closeTimeoutMs }))
+    void holdProcessUntil(this._client.flush({ timeoutMs: this._client.options.closeTimeoutMs }))
   }
 
   /** Delivery counters of this transport (core's, including records the mapping could not produce). */
@@ -166,12 +167,12 @@ export class AzureLogsTransport extends TransportStream {
   override _final(callback: (error?: Error | null) => void): void {
     unregisterExitParticipant(this._exit)
     // every undelivered record already went to onDrop; an error here must not crash the app through 'error'
-    this._holdProcess(this._client.close()).then(() => callback())
+    holdProcessUntil(this._client.close()).then(() => callback())
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     unregisterExitParticipant(this._exit)
-    void this._holdProcess(this._client.close())
+    void holdProcessUntil(this._client.close())
     callback(error)
   }
 
@@ -180,7 +181,7 @@ export class AzureLogsTransport extends TransportStream {
     const { queued, inFlight } = this._client.stats().records
     if (this._client.closed || queued + inFlight === 0) return
     unregisterExitParticipant(this._exit)
-    void this._holdProcess(this._client.close())
+    void holdProcessUntil(this._client.close())
   }
 
   /**
@@ -202,22 +203,6 @@ export class AzureLogsTransport extends TransportStream {
       (error: unknown) => {
         debug('winston transport: %s', messageOf(error))
         this.emit('finish')
-      },
-    )
-  }
-
-  /**
-   * Keeps the process alive until `work` settles. Core never holds the process open (its timers and backoff sleeps
-   * are unref'd), but once the app ends the logger, a retry in progress must not let it exit before 'finish'.
-   * `work` is bounded: close() by closeTimeoutMs, flush() by the timeout given.
-   */
-  private _holdProcess(work: Promise<unknown>): Promise<void> {
-    const hold = setInterval(() => {}, 60_000)
-    return work.then(
-      () => clearInterval(hold),
-      (error: unknown) => {
-        clearInterval(hold)
-        debug('winston transport: %s', messageOf(error))
       },
     )
   }

@@ -72,5 +72,16 @@ export const unregisterExitParticipant = (participant: ExitParticipant): void =>
   process.off('exit', onExit)
 }
 
+/**
+ * Keeps the process alive until `work` settles: a logger's timers never hold a process open, but once the
+ * application ended it (or the loop ran dry), delivery in progress must not be cut short. `work` must be bounded
+ * (a close or flush with a deadline). Never rejects.
+ */
+export const holdProcessUntil = (work: Promise<unknown>): Promise<void> => {
+  const hold = setInterval(() => {}, 60_000)
+  const release = () => clearInterval(hold)
+  return work.then(release, release)
+}
+
 /** How many transports the shared hooks hold (for tests and diagnostics). */
 export const exitParticipantCount = (): number => participants.size
