@@ -88,7 +88,8 @@ describe('AzureLogsExporter with a BatchLogRecordProcessor', () => {
       SeverityNumber: 17,
       Body: '{"message":"charge failed","amount":12}',
       Attributes: { run, 'order.id': 'o-1', nested: { a: [1, 2] } },
-      Resource: { 'service.name': 'checkout', 'host.name': 'web-7', region: 'eu' },
+      // the default resource selection: service.*, host.name, deployment.environment(.name), process.pid
+      Resource: { 'service.name': 'checkout', 'host.name': 'web-7' },
       ServiceName: 'checkout',
       HostName: 'web-7',
       TraceId: spanContext.traceId,
