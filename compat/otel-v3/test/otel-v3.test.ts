@@ -70,7 +70,11 @@ describe.skipIf(!SUPPORTED)('@dcr-logs/opentelemetry with OpenTelemetry JS 3.x (
   async function batchProvider(extra: Record<string, unknown> = {}) {
     const exporter: Exporter = new ours.AzureLogsExporter(await options(extra))
     const provider = new sdk.LoggerProvider({
-      resource: resources.resourceFromAttributes({ 'service.name': 'otel-v3', 'host.name': 'v3-host' }),
+      resource: resources.resourceFromAttributes({
+        'service.name': 'otel-v3',
+        'service.version': '3.0.0',
+        'host.name': 'v3-host',
+      }),
       processors: [new sdk.BatchLogRecordProcessor({ exporter })],
     })
     cleanups.push(() => provider.shutdown())
@@ -113,7 +117,7 @@ describe.skipIf(!SUPPORTED)('@dcr-logs/opentelemetry with OpenTelemetry JS 3.x (
       SeverityNumber: 13,
       Body: '{"text":"slow","ms":950}',
       Attributes: { run, route: '/pay' },
-      Resource: { 'service.name': 'otel-v3', 'host.name': 'v3-host' },
+      Resource: { 'service.version': '3.0.0' },
       ServiceName: 'otel-v3',
       HostName: 'v3-host',
       TraceId: spanContext.traceId,
@@ -270,6 +274,7 @@ describe.skipIf(!SUPPORTED)('@dcr-logs/opentelemetry with OpenTelemetry JS 3.x (
     const provider = new sdk.LoggerProvider({
       resource: resources.resourceFromAttributes({
         'service.name': 'otel-v3',
+        'deployment.environment.name': 'test',
         'process.command_args': ['node', 'server.js'],
       }),
       logRecordLimits: { attributeCountLimit: 3 },
@@ -283,7 +288,8 @@ describe.skipIf(!SUPPORTED)('@dcr-logs/opentelemetry with OpenTelemetry JS 3.x (
     const [row] = rowsOf(run)
     expect(row).toMatchObject({
       EventName: 'thing.done',
-      Resource: { 'service.name': 'otel-v3' },
+      ServiceName: 'otel-v3',
+      Resource: { 'deployment.environment.name': 'test' },
       Attributes: {
         run,
         a: 1,

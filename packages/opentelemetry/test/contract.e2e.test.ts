@@ -233,9 +233,10 @@ describe('columns', () => {
     expect(row!.Attributes).not.toHaveProperty('event.name')
   })
 
-  it("writes only the default resource attributes unless resourceAttributes says 'all'", async () => {
+  it("writes only the default resource attributes, without those that have a column, unless resourceAttributes says 'all'", async () => {
     const resource = resourceFromAttributes({
       'service.name': 'checkout',
+      'service.version': '4.1.0',
       'host.name': 'web-3',
       'process.command_args': ['node', '--max-old-space-size=4096', 'server.js'],
       'process.runtime.description': 'Node.js',
@@ -254,8 +255,13 @@ describe('columns', () => {
       await provider.shutdown()
       return rowsOf(emulator, run)[0]!
     }
-    expect((await rowFor())['Resource']).toEqual({ 'service.name': 'checkout', 'host.name': 'web-3' })
-    expect(Object.keys((await rowFor('all'))['Resource'] as object)).toHaveLength(5)
+    // service.name and host.name are in their columns; the detectors' process and SDK details are left out
+    expect(await rowFor()).toMatchObject({
+      Resource: { 'service.version': '4.1.0' },
+      ServiceName: 'checkout',
+      HostName: 'web-3',
+    })
+    expect(Object.keys((await rowFor('all'))['Resource'] as object)).toHaveLength(6)
   })
 })
 

@@ -73,7 +73,7 @@ describe('mapLogRecord', () => {
       SeverityNumber: 13,
       Body: 'card declined',
       Attributes: { 'order.id': 'o-17', amount: 12.5, tags: ['a', 'b'], nested: { ok: true } },
-      Resource: { 'service.name': 'checkout', 'host.name': 'web-1', 'deployment.environment': 'prod' },
+      Resource: { 'deployment.environment': 'prod' },
       ServiceName: 'checkout',
       HostName: 'web-1',
       TraceId: spanContext.traceId,
@@ -162,7 +162,7 @@ describe('mapLogRecord', () => {
     }
     const record = one((p) => p.getLogger('r').emit({ body: 'x' }), resource)
     expect(mapLogRecord(record, options)).toMatchObject({
-      Resource: { 'service.name': 'checkout', 'service.version': '2.0.0', 'host.name': 'web-1' },
+      Resource: { 'service.version': '2.0.0' },
       ServiceName: 'checkout',
       HostName: 'web-1',
     })

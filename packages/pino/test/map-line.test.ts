@@ -29,7 +29,8 @@ describe('mapLine', () => {
       Body: 'hello',
       HostName: 'web-1',
       ServiceName: 'api',
-      Resource: { 'service.name': 'api', 'host.name': 'web-1', 'process.pid': 42 },
+      // service.name and host.name have their columns: by default Resource does not repeat them
+      Resource: { 'process.pid': 42 },
       ScopeName: 'pino',
       Attributes: { reqId: 7 },
     })
@@ -80,7 +81,7 @@ describe('mapLine', () => {
     const columns = mapLine({ level: 30, name: 'child-logger' }, context({ serviceName: 'checkout' }), OBSERVED)
     expect(columns['ServiceName']).toBe('checkout')
     expect(columns['Attributes']).toEqual({ name: 'child-logger' })
-    expect(columns['Resource']).toEqual({ 'service.name': 'checkout' })
+    expect(columns['Resource']).toBeUndefined()
   })
 
   it('merges the configured resource under the line’s own resource fields', () => {
@@ -89,7 +90,14 @@ describe('mapLine', () => {
       context({ resource: createResourceCache({ 'deployment.environment': 'prod', 'host.name': 'ignored' }) }),
       OBSERVED,
     )
-    expect(columns['Resource']).toEqual({ 'deployment.environment': 'prod', 'host.name': 'h', 'process.pid': 1 })
+    expect(columns['Resource']).toEqual({ 'deployment.environment': 'prod', 'host.name': 'ignored', 'process.pid': 1 })
+    // with every fact selected, the line's own facts win over the option
+    const all = mapLine(
+      { level: 30, pid: 1, hostname: 'h' },
+      context({ resource: createResourceCache({ 'host.name': 'ignored' }, 'all') }),
+      OBSERVED,
+    )
+    expect(all['Resource']).toEqual({ 'host.name': 'h', 'process.pid': 1 })
   })
 
   it('maps OpenTelemetry trace context fields to their columns', () => {

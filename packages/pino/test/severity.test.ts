@@ -12,7 +12,7 @@ describe('severityNumberForLevel', () => {
     expect(severityNumberForLevel(35)).toBe(11)
     expect(severityNumberForLevel(45)).toBe(15)
     expect(severityNumberForLevel(99)).toBe(24)
-    expect(severityNumberForLevel(5)).toBe(2)
+    expect(severityNumberForLevel(5)).toBe(1)
   })
 
   it('never leaves the OpenTelemetry range and never decreases as the level rises', () => {

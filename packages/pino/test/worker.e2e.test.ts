@@ -87,7 +87,7 @@ describe('pino.transport() with this package in a worker thread', () => {
       HostName: expect.any(String),
       ScopeName: 'pino',
       Attributes: { module: 'db', tenant: { id: 7 }, query: 'select 1', ms: 3 },
-      Resource: { 'deployment.environment': 'test', 'service.name': 'checkout', 'process.pid': process.pid },
+      Resource: { 'deployment.environment': 'test', 'process.pid': process.pid },
     })
     expect(Date.parse(String(row['TimeGenerated']))).toBeGreaterThan(Date.now() - 60_000)
     await end()

@@ -113,6 +113,48 @@ const bodyOf = (info: Fields, error: Error | undefined, from: BodySource): strin
   return message === undefined || message === null ? '' : safeJsonStringify(message)
 }
 
+/** Which of the keys that may fill a column did, for one record. */
+interface Filled {
+  timestamp: boolean
+  err: boolean
+  error: boolean
+  stack: boolean
+  cause: boolean
+  trace_id: boolean
+  span_id: boolean
+  trace_flags: boolean
+  service: boolean
+  event: string | undefined
+}
+
+const isFilled = (key: string, filled: Filled): boolean => {
+  switch (key) {
+    case 'level':
+    case 'message':
+      return true
+    case 'timestamp':
+      return filled.timestamp
+    case 'err':
+      return filled.err
+    case 'error':
+      return filled.error
+    case 'stack':
+      return filled.stack
+    case 'cause':
+      return filled.cause
+    case 'trace_id':
+      return filled.trace_id
+    case 'span_id':
+      return filled.span_id
+    case 'trace_flags':
+      return filled.trace_flags
+    case 'service.name':
+      return filled.service
+    default:
+      return key === filled.event
+  }
+}
+
 /**
  * Maps one winston info to default-schema columns.
  *
@@ -144,38 +186,24 @@ export const mapInfo = (info: WinstonInfo, nowMs: number, context: MapContext): 
   const serviceName =
     context.serviceName ?? recordService ?? (nonEmptyString(fields['service']) ? fields['service'] : undefined)
 
-  // a key that filled a column is not repeated in Attributes
-  const consumed = (key: string): boolean => {
-    switch (key) {
-      case 'level':
-      case 'message':
-        return true
-      case 'timestamp':
-        return time !== undefined
-      case 'err':
-      case 'error':
-        return found?.key === key
-      // the same error's stack and cause, copied to the top level by winston, are in the Exception* columns
-      case 'stack':
-        return found !== undefined && fields['stack'] === found.error.stack
-      case 'cause':
-        return found !== undefined && fields['cause'] !== undefined && fields['cause'] === found.error.cause
-      case 'trace_id':
-        return trace.TraceId !== undefined
-      case 'span_id':
-        return trace.SpanId !== undefined
-      case 'trace_flags':
-        return trace.TraceFlags !== undefined
-      case 'service.name':
-        return context.serviceName === undefined && recordService !== undefined
-      default:
-        return key === eventKey && nonEmptyString(eventName)
-    }
+  // what filled a column is not repeated in Attributes (flags, not a closure: this runs for every record)
+  const filled: Filled = {
+    timestamp: time !== undefined,
+    err: found?.key === 'err',
+    error: found?.key === 'error',
+    // the same error's stack and cause, copied to the top level by winston, are in the Exception* columns
+    stack: found !== undefined && fields['stack'] === found.error.stack,
+    cause: found !== undefined && fields['cause'] !== undefined && fields['cause'] === found.error.cause,
+    trace_id: trace.TraceId !== undefined,
+    span_id: trace.SpanId !== undefined,
+    trace_flags: trace.TraceFlags !== undefined,
+    service: context.serviceName === undefined && recordService !== undefined,
+    event: nonEmptyString(eventName) ? eventKey : undefined,
   }
 
   let attributes: Record<string, unknown> | undefined
   for (const key of Object.keys(fields)) {
-    if (COLUMN_KEYS.has(key) && consumed(key)) continue
+    if (COLUMN_KEYS.has(key) && isFilled(key, filled)) continue
     attributes ??= {}
     setField(attributes, key, fields[key])
   }
@@ -185,7 +213,7 @@ export const mapInfo = (info: WinstonInfo, nowMs: number, context: MapContext): 
       if (!isPlainObject(item)) continue
       for (const key of Object.keys(item)) {
         if (Object.hasOwn(fields, key) || (attributes !== undefined && Object.hasOwn(attributes, key))) continue
-        if (COLUMN_KEYS.has(key) && consumed(key)) continue
+        if (COLUMN_KEYS.has(key) && isFilled(key, filled)) continue
         attributes ??= {}
         setField(attributes, key, item[key])
       }

@@ -1,14 +1,18 @@
 /**
  * The `Resource` column means the same in every adapter: OpenTelemetry resource attributes (semantic-convention
  * names) of the process that logged, the same on every row it sends. By default only a small set is written,
- * because every byte of it is billed on every row: `service.*`, `host.name`, `deployment.environment(.name)` and
- * `process.pid`. Pure.
+ * because every byte of it is billed on every row, and not what has a column of its own (`service.name` is
+ * `ServiceName`, `host.name` is `HostName`), as `Attributes` does not repeat what fills a column. Pure.
  */
 
-/** Attribute names (exact, or a prefix ending in `.*`) written to `Resource` unless an adapter is told otherwise. */
+/**
+ * Attribute names (exact, or a prefix ending in `.*`) written to `Resource` unless an adapter is told otherwise: the
+ * rest of the service's identity, its deployment environment, and the process id.
+ */
 export const DEFAULT_RESOURCE_ATTRIBUTES: readonly string[] = Object.freeze([
-  'service.*',
-  'host.name',
+  'service.namespace',
+  'service.version',
+  'service.instance.id',
   'deployment.environment',
   'deployment.environment.name',
   'process.pid',

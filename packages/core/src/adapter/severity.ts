@@ -78,13 +78,14 @@ export const severityBetween = (from: number, f: number, to?: number): number =>
 }
 
 /**
- * The severity of a pino level number, exactly as `@opentelemetry/instrumentation-pino` computes it: the six
- * built-in levels map to their range's first number, any other level is scaled from 10–70 onto TRACE2 … FATAL4
- * (below 10: TRACE2; from 70: FATAL4).
+ * The severity of a pino level number, as `@opentelemetry/instrumentation-pino` computes it: the six built-in levels
+ * map to their range's first number, any other level is scaled from 10–70 onto TRACE2 … FATAL4 (from 70: FATAL4).
+ * One difference: a level below `trace` (10) is TRACE (1), not TRACE2, so severity never falls as the level rises.
  */
 export const severityForPinoLevel = (level: number): number => {
   for (const [pinoLevel, severity] of PINO_LEVELS) if (level === pinoLevel) return severity
   if (Number.isNaN(level)) return UNSPECIFIED_SEVERITY
+  if (level < 10) return 1
   // 18 in-between numbers (TRACE2, TRACE3, TRACE4, DEBUG2, …, FATAL4), three per range of ten pino levels
   const index = Math.min(17, Math.max(0, Math.floor(((level - 10) / 60) * 18)))
   return Math.floor(index / 3) * 4 + 2 + (index % 3)

@@ -18,12 +18,11 @@ const SDK_RESOURCE = {
 }
 
 describe('createResourceFilter', () => {
-  it('keeps service.*, host.name, deployment.environment and process.pid by default', () => {
+  it('keeps the service identity but its name, the deployment environment and process.pid by default', () => {
+    // service.name and host.name have columns of their own (ServiceName, HostName)
     expect(createResourceFilter()(SDK_RESOURCE)).toEqual({
-      'service.name': 'checkout',
       'service.version': '1.2.0',
       'service.instance.id': 'i-1',
-      'host.name': 'web-7',
       'process.pid': 4242,
       'deployment.environment.name': 'prod',
     })
@@ -48,9 +47,10 @@ describe('createResourceFilter', () => {
 
 describe('createResourceCache', () => {
   it('writes the option, then the selected facts, which win over it', () => {
-    const resource = createResourceCache({ 'service.name': 'x', region: 'eu' })
+    const resource = createResourceCache({ 'service.name': 'x', region: 'eu' }, 'all')
     expect(resource('api', 'h', 1)).toEqual({ 'service.name': 'api', region: 'eu', 'host.name': 'h', 'process.pid': 1 })
     expect(createResourceCache(undefined)(undefined, undefined, undefined)).toBeUndefined()
+    expect(createResourceCache({ region: 'eu' })('api', 'h', 1)).toEqual({ region: 'eu', 'process.pid': 1 })
     expect(createResourceCache({ region: 'eu' }, [])('api', 'h', 1)).toEqual({ region: 'eu' })
     expect(createResourceCache(undefined, ['host.name'])('api', 'h', 1)).toEqual({ 'host.name': 'h' })
   })
@@ -59,7 +59,7 @@ describe('createResourceCache', () => {
     const resource = createResourceCache({ region: 'eu' })
     const a = resource('api', 'h', 1)
     expect(resource('api', 'h', 1)).toBe(a)
-    expect(resource('api', 'h', 2)).toEqual({ region: 'eu', 'service.name': 'api', 'host.name': 'h', 'process.pid': 2 })
+    expect(resource('api', 'h', 2)).toEqual({ region: 'eu', 'process.pid': 2 })
     expect(resource(undefined, undefined, undefined)).toEqual({ region: 'eu' })
   })
 })

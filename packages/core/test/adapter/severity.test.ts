@@ -20,9 +20,11 @@ describe('severityForPinoLevel (as @opentelemetry/instrumentation-pino)', () => 
   })
 
   it('scales custom levels onto the in-between numbers', () => {
-    expect([5, 15, 25, 33, 35, 38, 45, 55, 65, 70, 100].map(severityForPinoLevel)).toEqual([
-      2, 3, 7, 10, 11, 12, 15, 19, 23, 24, 24,
+    expect([15, 25, 33, 35, 38, 45, 55, 65, 70, 100].map(severityForPinoLevel)).toEqual([
+      3, 7, 10, 11, 12, 15, 19, 23, 24, 24,
     ])
+    // below trace: TRACE (instrumentation-pino says TRACE2, more severe than trace itself)
+    expect([9, 0, -5].map(severityForPinoLevel)).toEqual([1, 1, 1])
   })
 
   it('agrees with severityBetween for every level between two built-in ones', () => {
