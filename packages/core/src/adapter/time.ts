@@ -21,16 +21,22 @@ const NUMERIC = /^\d{10,}(?:\.\d+)?$/
 const AMBIGUOUS_DATE = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/
 const YEAR = /\b(\d{4})\b/
 
-let lastMs = Number.NaN
-let lastIso = ''
+// two entries: a record's own time and the time it was observed alternate, and each repeats within its burst
+let msA = Number.NaN
+let isoA = ''
+let msB = Number.NaN
+let isoB = ''
 
 /** ISO text of epoch milliseconds (integer or not), or `undefined` outside years 1970–9999. */
 export const epochMsToIso = (ms: number): string | undefined => {
-  if (ms === lastMs) return lastIso
+  if (ms === msA) return isoA
+  if (ms === msB) return isoB
   if (!(ms >= 0 && ms <= MAX_EPOCH_MS)) return undefined
   const iso = new Date(ms).toISOString()
-  lastMs = ms
-  lastIso = iso
+  msB = msA
+  isoB = isoA
+  msA = ms
+  isoA = iso
   return iso
 }
 
