@@ -73,7 +73,9 @@ describe('close on a destroyed source', () => {
 describe('deadlines and options', () => {
   it('gives logger.flush() a default deadline (flushTimeoutMs, 10 s)', async () => {
     emulator.setFaults({ rules: [{ fault: { type: 'hang' } }] })
-    const handle = await createTransport(targetOptions(emulator, { lingerMs: 0 }), { exitHooks: false })
+    // the test helper's long flush deadline left out: the default applies
+    const { flushTimeoutMs: _, ...options } = targetOptions(emulator, { lingerMs: 0 })
+    const handle = await createTransport(options, { exitHooks: false })
     const logger = pino(handle.stream)
     logger.info('stuck')
     await vi.waitFor(() => expect(handle.stats().records.inFlight).toBe(1))
