@@ -26,6 +26,12 @@ type DroppedByReason = LogsIngestionStats['droppedByReason']
 
 const SUCCESS: ExportResultLike = Object.freeze({ code: EXPORT_SUCCESS })
 
+/**
+ * Marks exporters that hold a batch once `export()` has answered, so a processor's per-batch `forceFlush()` is only
+ * a hint (`createBatchLogRecordProcessor`). A registry symbol: it holds across copies of this package (ESM and CJS).
+ */
+export const BUFFERS_ON_EXPORT: unique symbol = Symbol.for('@dcr-logs/opentelemetry.buffersOnExport') as never
+
 /** What happened to one batch on its way into core. */
 interface PushOutcome {
   /** Records core refused; core reported each to `onDrop` and counted it. */
@@ -66,6 +72,8 @@ function messageOf(error: unknown): string {
  * ```
  */
 export class AzureLogsExporter {
+  /** See `BUFFERS_ON_EXPORT`. */
+  readonly [BUFFERS_ON_EXPORT] = true
   private readonly _options: ResolvedExporterOptions
   private readonly _client: LogsIngestionClient
   private readonly _mapRecord: (record: ReadableLogRecordLike) => LogColumns

@@ -1,5 +1,5 @@
 import { batchProcessorConfigFromEnv } from './env.ts'
-import { AzureLogsExporter } from './exporter.ts'
+import { BUFFERS_ON_EXPORT } from './exporter.ts'
 import type { ExportResultLike, ReadableLogRecordLike } from './otel-types.ts'
 
 /** The `LogRecordExporter` lifecycle, as both sdk-logs lines declare it. */
@@ -64,7 +64,8 @@ export function createBatchLogRecordProcessor<P>(
   const { env = process.env, ...explicit } = options
   const config: BatchProcessorConfig = { ...batchProcessorConfigFromEnv(env), ...definedOnly(explicit) }
   // our exporter buffers on export(): the processor's per-batch flushes would only seal half-empty requests
-  const perBatchFlush = exporter instanceof AzureLogsExporter ? () => Promise.resolve() : () => exporter.forceFlush()
+  const buffers = (exporter as { [BUFFERS_ON_EXPORT]?: unknown })[BUFFERS_ON_EXPORT] === true
+  const perBatchFlush = buffers ? () => Promise.resolve() : () => exporter.forceFlush()
   const both = {
     ...config,
     exporter: undefined as unknown,
