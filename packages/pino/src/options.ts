@@ -7,6 +7,7 @@ import {
   CORE_OPTION_NAMES,
   type ColumnMapSpec,
   type CredentialConfig,
+  createResourceFilter,
   type Env,
   envVarFor,
   type LogsIngestionClientOptions,
@@ -243,8 +244,16 @@ export function resolvePinoOptions(options: unknown = {}, context: ResolveContex
   if (resource !== undefined && !isRecord(resource))
     throw invalid('resource', resource, 'an object of attribute → value')
   const resourceAttributes = options['resourceAttributes']
-  if (resourceAttributes !== undefined && resourceAttributes !== 'all' && !Array.isArray(resourceAttributes)) {
-    throw invalid('resourceAttributes', resourceAttributes, "'all' or an array of attribute names")
+  if (resourceAttributes !== undefined) {
+    try {
+      createResourceFilter(resourceAttributes as ResourceAttributeSelection)
+    } catch {
+      throw invalid(
+        'resourceAttributes',
+        resourceAttributes,
+        `'all' or an array of attribute names and "prefix.*" patterns`,
+      )
+    }
   }
   const columns = options['columns']
   if (columns !== undefined && !isRecord(columns)) throw invalid('columns', columns, 'an object of column → dot path')

@@ -66,6 +66,7 @@ describe('resolvePinoOptions', () => {
     expect(invalidOption({ closeTimeoutMs: -1 })).toMatch(/"closeTimeoutMs"/)
     expect(invalidOption({ defaultColumns: false })).toMatch(/"columns".*defaultColumns is false/)
     expect(invalidOption({ resource: 'prod' })).toMatch(/"resource"/)
+    expect(invalidOption({ resourceAttributes: ['process.pid', 3] })).toMatch(/"resourceAttributes".*prefix/)
     expect(invalidOption('endpoint')).toMatch(/"options"/)
   })
 })

@@ -5,6 +5,7 @@
 import {
   CORE_OPTION_NAMES,
   type ColumnMapSpec,
+  createResourceFilter,
   type LogColumns,
   type LogsIngestionClientOptions,
   LogsIngestionError,
@@ -179,8 +180,12 @@ export const validateMappingOptions = (mapping: WinstonMappingOptions): void => 
     if (!Number.isInteger(n) || n < 1 || n > 24) invalid(`severityNumbers.${level}`, 'an integer from 1 to 24', n)
   }
   const selection = mapping.resourceAttributes
-  if (selection !== undefined && selection !== 'all' && !Array.isArray(selection)) {
-    invalid('resourceAttributes', "'all' or an array of attribute names", selection)
+  if (selection !== undefined) {
+    try {
+      createResourceFilter(selection)
+    } catch {
+      invalid('resourceAttributes', `'all' or an array of attribute names and "prefix.*" patterns`, selection)
+    }
   }
   if (mapping.mapRecord !== undefined && typeof mapping.mapRecord !== 'function') {
     invalid('mapRecord', 'a function (columns, info) => columns', mapping.mapRecord)

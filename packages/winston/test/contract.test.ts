@@ -61,6 +61,12 @@ describe('options', () => {
     expect(() => env.transportFor({ overflow: 'drop-newest' })).not.toThrow()
   })
 
+  it('refuses a resourceAttributes entry that is neither a name nor a prefix pattern, naming the option', () => {
+    expect(() => env.transportFor({ resourceAttributes: ['service.version', ''] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining('"resourceAttributes"') }),
+    )
+  })
+
   it('warns once per unknown option name, naming the closest known one, and throws in strict mode', () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
     env.transportFor({ maxBuferBytes: 5, bodyFrm: 'formatted' } as never)
