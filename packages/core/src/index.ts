@@ -3,6 +3,37 @@
  * Every export is listed by name.
  */
 
+// helpers for adapters: one implementation of what every framework mapping needs
+export type { EarlyTokenSetup } from './adapter/early-token.js'
+export { prepareEarlyToken } from './adapter/early-token.js'
+export type { ExitParticipant } from './adapter/exit-hooks.js'
+export {
+  exitParticipantCount,
+  holdProcessUntil,
+  registerExitParticipant,
+  unregisterExitParticipant,
+} from './adapter/exit-hooks.js'
+export type { ResourceAttributeSelection, ResourceFacts, ResourceLookup } from './adapter/resource.js'
+export {
+  createResourceCache,
+  createResourceFilter,
+  DEFAULT_RESOURCE_ATTRIBUTES,
+  resourceFacts,
+} from './adapter/resource.js'
+export { safeJsonStringify } from './adapter/safe-json.js'
+export {
+  CLI_SEVERITIES,
+  NPM_SEVERITIES,
+  SYSLOG_SEVERITIES,
+  severityBetween,
+  severityForPinoLevel,
+  severityTableForLevels,
+  UNSPECIFIED_SEVERITY,
+} from './adapter/severity.js'
+export type { HrTimeLike } from './adapter/time.js'
+export { epochMsToIso, epochToMs, hrTimeToIso, toIsoTime } from './adapter/time.js'
+export type { TraceColumns } from './adapter/trace-context.js'
+export { isValidSpanId, isValidTraceId, parseTraceFlags, TRACE_FIELDS, traceColumns } from './adapter/trace-context.js'
 export type { ClientDeps } from './client.js'
 export { createLogsIngestionClient } from './client.js'
 export type { ColumnMapperOptions, ColumnMapSpec, ColumnSourceSpec, ColumnValueType } from './column-mapper.js'
@@ -56,7 +87,7 @@ export type { SyslogPresetOptions } from './presets/syslog.js'
 export {
   SYSLOG_COLUMNS,
   SYSLOG_FACILITIES,
-  SYSLOG_SEVERITIES,
+  SYSLOG_SEVERITY_NAMES,
   syslogSeverity,
   toSyslogColumns,
 } from './presets/syslog.js'

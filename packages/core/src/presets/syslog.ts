@@ -36,7 +36,7 @@ export const SYSLOG_FACILITIES: readonly string[] = Object.freeze([
 ])
 
 /** Severity names the `Syslog` table uses (`SeverityLevel`), most severe first. */
-export const SYSLOG_SEVERITIES: readonly string[] = Object.freeze([
+export const SYSLOG_SEVERITY_NAMES: readonly string[] = Object.freeze([
   'emerg',
   'alert',
   'crit',
@@ -95,7 +95,7 @@ const BAND_TO_SYSLOG: Readonly<Record<string, string>> = {
 export const syslogSeverity = (severityText: unknown, severityNumber: unknown): string => {
   if (typeof severityText === 'string') {
     const name = severityText.trim().toLowerCase()
-    if (SYSLOG_SEVERITIES.includes(name)) return name
+    if (SYSLOG_SEVERITY_NAMES.includes(name)) return name
     const alias = ALIASES[name]
     if (alias !== undefined) return alias
   }
