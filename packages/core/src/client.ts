@@ -342,6 +342,20 @@ class Client implements LogsIngestionClient {
     return { settled: result.settled, pending: this._pending() }
   }
 
+  abandon(detail: string): number {
+    const pending = this._pending()
+    this._closing ??= Promise.resolve({ settled: pending === 0, pending: 0 })
+    this._shutdown.abort()
+    if (this._linger !== undefined) clearTimeout(this._linger)
+    this._linger = undefined
+    this._delivery.abandon(detail)
+    this._pipeline.stop(detail)
+    this._drops.flushOverflow()
+    this._transport.close()
+    this._waiters.cancel()
+    return pending
+  }
+
   stats(): LogsIngestionStats {
     return this._stats.snapshot(
       this._queue.length + this._pipeline.packingRecords,

@@ -188,6 +188,12 @@ export interface LogsIngestionClient {
   flush(options?: FlushOptions): Promise<FlushResult>
   /** Flushes, then releases sockets and timers. Idempotent. */
   close(options?: CloseOptions): Promise<FlushResult>
+  /**
+   * For a process `exit` handler, where nothing asynchronous runs any more: reports every record not yet delivered
+   * (queued, being packed, or in a request under way) to `onDrop` and `stats()` as `shutdown-timeout` with
+   * `detail`, synchronously, and closes the client. Returns how many records that was.
+   */
+  abandon(detail: string): number
   stats(): LogsIngestionStats
   readonly closed: boolean
 }

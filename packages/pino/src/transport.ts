@@ -205,8 +205,7 @@ function inProcessExitHooks(
     pendingAtExit: () => {
       // lines pino wrote but the loop has not read yet count too
       takeBuffered()
-      const { queued, inFlight } = client.stats().records
-      return queued + inFlight
+      return client.abandon('still queued when the process exited: await logger.flush() before process.exit()')
     },
   }
   registerExitParticipant(participant)

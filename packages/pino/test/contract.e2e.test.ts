@@ -176,9 +176,11 @@ describe('in-process use at exit', () => {
     expect(rows()).toHaveLength(100)
   })
 
-  it('says on stderr how many records process.exit() cut off, instead of losing them silently', async () => {
+  it('reports the records process.exit() cut off to onDrop and on stderr, instead of losing them silently', async () => {
     const result = await runNode([fixture('in-process-app.mjs'), 'exit'], { env: emulator.env })
     expect(result.code).toBe(0)
-    expect(result.stderr).toMatch(/^@dcr-logs\/pino: 100 log record\(s\) still queued were lost at process exit/)
+    const [dropLine, countLine] = result.stderr.split('\n')
+    expect(dropLine).toBe('onDrop shutdown-timeout 100 0')
+    expect(countLine).toMatch(/^@dcr-logs\/pino: 100 log record\(s\) still queued were lost at process exit/)
   })
 })

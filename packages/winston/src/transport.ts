@@ -35,6 +35,10 @@ import { createSeverityLookup } from './severity.ts'
 
 const debug = debuglog('dcr-logs')
 
+/** Why records still pending when the process exits are reported (`shutdown-timeout`). */
+const EXIT_DETAIL =
+  'still queued when the process exited: end the logger and wait for its finish event before process.exit()'
+
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message || error.name : String(error))
 
 /**
@@ -112,10 +116,7 @@ export class AzureLogsTransport extends TransportStream {
     this._exit = {
       label: '@dcr-logs/winston',
       onBeforeExit: () => this._onBeforeExit(),
-      pendingAtExit: () => {
-        const { queued, inFlight } = this._client.stats().records
-        return queued + inFlight
-      },
+      pendingAtExit: () => this._client.abandon(EXIT_DETAIL),
     }
     registerExitParticipant(this._exit)
     // piped again after logger.remove(): back under the exit hook; unpiped from every logger: released

@@ -6,7 +6,8 @@
  * - `beforeExit` (the event loop ran dry): each transport gets to deliver what it holds; the work keeps the
  *   process alive, and Node emits `beforeExit` again once it is done.
  * - `exit` (`process.exit()`, or the end after `beforeExit`): nothing asynchronous can run any more, so what is
- *   still pending is written to stderr, synchronously, as a count: lost, but not silently.
+ *   still pending is reported synchronously (the participant calls core's `abandon()`: `onDrop` and `stats()`,
+ *   reason `shutdown-timeout`) and written to stderr as a count: lost, but not silently.
  */
 import { writeSync } from 'node:fs'
 
@@ -14,7 +15,7 @@ import { writeSync } from 'node:fs'
 export interface ExitParticipant {
   /** The loop ran dry: start delivering (and keep the process alive until done, within a deadline). */
   onBeforeExit(): void
-  /** Records not yet delivered nor reported, read at `exit`. */
+  /** At `exit`: reports what is not yet delivered (core's `abandon()`) and returns how many records that was. */
   pendingAtExit(): number
   /** Names the transport in the stderr line, e.g. `@dcr-logs/winston`. */
   readonly label: string
