@@ -5,13 +5,8 @@ import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import {
-  CA_CERT_FILE,
-  type CertificateAuthority,
-  createCertificateAuthority,
-  issueServerCertificate,
-  loadOrCreateCertificateAuthority,
-} from './certs.ts'
+import { CA_CERT_FILE, loadOrCreateCertificateAuthority } from './ca-store.ts'
+import { type CertificateAuthority, createCertificateAuthority, issueServerCertificate } from './certs.ts'
 import { CONTROL_PREFIX, handleControl } from './control.ts'
 import { type DcrDefinition, type LoadedDcr, loadDcrs } from './dcr-loader.ts'
 import { DEFAULT_DCR, DEFAULT_RULE_ID, DEFAULT_RULE_NAME } from './default-dcr.ts'

@@ -2,7 +2,8 @@
  * `@dcr-logs/test-harness`: a local HTTPS emulator of the Azure Monitor Logs Ingestion API and the Entra token
  * service, for tests, demos and CI.
  */
-export { type CertificateAuthority, createCertificateAuthority, loadOrCreateCertificateAuthority } from './certs.ts'
+export { loadOrCreateCertificateAuthority, type StoredCertificateAuthority } from './ca-store.ts'
+export { type CertificateAuthority, createCertificateAuthority } from './certs.ts'
 export { type DcrDefinition, deriveImmutableId, type LoadedDcr, loadDcrs } from './dcr-loader.ts'
 export {
   type AppLogsRow,
