@@ -15,10 +15,16 @@ export {
   DEFAULT_TABLE,
 } from './default-dcr.ts'
 export {
+  DEFAULT_FEDERATED_SUBJECT,
+  EMULATOR_FEDERATION_ISSUER,
   type Emulator,
   type EmulatorCredentialConfig,
+  type EmulatorCredentialConfigs,
+  type EmulatorCredentialEnv,
   type EmulatorInfo,
+  type EmulatorManagedIdentity,
   type EmulatorRule,
+  type EmulatorWorkloadIdentity,
   startEmulator,
   type WaitForRowsOptions,
 } from './emulator.ts'
@@ -26,9 +32,21 @@ export { EmulatorError, type EmulatorErrorCode, isEmulatorError } from './errors
 export { type Fault, type FaultPlan, type FaultRule, validateFaultPlan } from './faults.ts'
 export { SUPPORTED_API_VERSIONS } from './ingestion.ts'
 export { type CompiledTransform, compileTransform, TransformError } from './kql/compile.ts'
-export { CA_DIR_ENV, type DcrInput, DEFAULTS, type EmulatorOptions, type TableSchemaInput } from './options.ts'
+export {
+  CA_DIR_ENV,
+  type DcrInput,
+  DEFAULTS,
+  type EmulatorOptions,
+  type TablePlan,
+  type TableSchemaInput,
+} from './options.ts'
+export {
+  type ClientRegistration,
+  type FederatedCredential,
+  type ManagedIdentityRegistration,
+  TOKEN_EXCHANGE_AUDIENCE,
+} from './registrations.ts'
 export type { Row } from './schema/convert.ts'
 export { type Column, type ColumnType, RESERVED_COLUMN_NAMES, type TableSchema } from './schema/types.ts'
 export type { DcrLogError, RequestRecord } from './store.ts'
 export { THROTTLE_DEFAULTS, type ThrottleOptions } from './throttle.ts'
-export type { ClientRegistration } from './token-service.ts'
