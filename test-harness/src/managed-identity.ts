@@ -47,9 +47,16 @@ const safeEqual = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
+interface Reply {
+  status: number
+  body: Record<string, unknown>
+}
+
 /** MSAL reads `error`/`error_description` (and App Service's `message`); send all three. */
-const fail = (res: ServerResponse, status: number, error: string, description: string): void =>
-  sendJson(res, status, { error, error_description: description, message: description, correlationId: randomUUID() })
+const failure = (status: number, error: string, description: string): Reply => ({
+  status,
+  body: { error, error_description: description, message: description, correlationId: randomUUID() },
+})
 
 export class ManagedIdentityEndpoint {
   constructor(private readonly _config: ManagedIdentityConfig) {}
@@ -61,18 +68,22 @@ export class ManagedIdentityEndpoint {
 
   handle(req: IncomingMessage, res: ServerResponse, url: URL): void {
     req.resume()
+    const reply = this._answer(req, url)
+    sendJson(res, reply.status, reply.body)
+  }
+
+  private _answer(req: IncomingMessage, url: URL): Reply {
     const imds = url.pathname.toLowerCase().replace(/\/+$/, '') === IMDS_TOKEN_PATH
-    if (req.method !== 'GET') return fail(res, 405, 'invalid_request', 'Managed identity endpoints take GET requests.')
+    if (req.method !== 'GET') return failure(405, 'invalid_request', 'Managed identity endpoints take GET requests.')
     if (imds) {
       // IMDS refuses requests without the header (SSRF protection); @azure/identity's probe relies on that answer.
       if (req.headers['metadata']?.toString().toLowerCase() !== 'true') {
-        return fail(res, 400, 'invalid_request', 'Required metadata header not specified')
+        return failure(400, 'invalid_request', 'Required metadata header not specified')
       }
     } else {
       const header = req.headers['x-identity-header']
       if (typeof header !== 'string' || !safeEqual(header, this._config.identityHeader)) {
-        return fail(
-          res,
+        return failure(
           401,
           'unauthorized_client',
           'The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER. Copy both IDENTITY_ENDPOINT and IDENTITY_HEADER from the emulator.',
@@ -81,17 +92,17 @@ export class ManagedIdentityEndpoint {
     }
     const q = url.searchParams
     if (!q.get('api-version'))
-      return fail(res, 400, 'invalid_request', "Required query variable 'api-version' is missing")
+      return failure(400, 'invalid_request', "Required query variable 'api-version' is missing")
     const resource = q.get('resource')
     if (resource === null || resource === '') {
-      return fail(res, 400, 'invalid_request', "Required query variable 'resource' is missing")
+      return failure(400, 'invalid_request', "Required query variable 'resource' is missing")
     }
     const identity = this._select(q, imds)
-    if (identity === undefined) return fail(res, 400, 'invalid_request', 'Identity not found')
+    if (identity === undefined) return failure(400, 'invalid_request', 'Identity not found')
     const { tokens, tokenLifetimeSeconds: lifetime } = this._config
     if (!tokens.knowsResource(resource)) {
-      const failure = tokens.unknownResource(resource)
-      return fail(res, 400, failure.error, `AADSTS${failure.code}: ${failure.description}`)
+      const unknown = tokens.unknownResource(resource)
+      return failure(400, unknown.error, `AADSTS${unknown.code}: ${unknown.description}`)
     }
     const accessToken = tokens.mintToken({
       clientId: identity.clientId,
@@ -107,13 +118,12 @@ export class ManagedIdentityEndpoint {
       token_type: 'Bearer',
       client_id: identity.clientId,
     }
-    sendJson(
-      res,
-      200,
-      imds
+    return {
+      status: 200,
+      body: imds
         ? { ...common, expires_in: String(lifetime), ext_expires_in: String(lifetime), not_before: String(now) }
         : common,
-    )
+    }
   }
 
   /** The identity a request names, or the system-assigned one when it names none. */
