@@ -3,7 +3,12 @@
  * service, for tests, demos and CI.
  */
 export { loadOrCreateCertificateAuthority, type StoredCertificateAuthority } from './ca-store.ts'
-export { type CertificateAuthority, createCertificateAuthority } from './certs.ts'
+export {
+  type CertificateAuthority,
+  type ClientCertificate,
+  createCertificateAuthority,
+  createClientCertificate,
+} from './certs.ts'
 export { type DcrDefinition, deriveImmutableId, type LoadedDcr, loadDcrs } from './dcr-loader.ts'
 export {
   type AppLogsRow,
