@@ -110,12 +110,19 @@ export const issueServerCertificate = async (
   return { cert, key: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, notAfter }
 }
 
+type KeyPair = { publicKey: KeyObject; privateKey: KeyObject }
+
 /**
  * Creates a self-signed RSA client certificate, as `New-SelfSignedCertificate` or `az ad sp create-for-rbac
- * --create-cert` would: Entra accepts self-signed certificates and signs-in with RSA keys only.
+ * --create-cert` would: Entra accepts self-signed certificates and signs-in with RSA keys only. Pass `keys` to
+ * certify an existing key pair (RSA key generation takes a few hundred milliseconds).
  */
-export const createClientCertificate = async (commonName: string, now = Date.now()): Promise<ClientCertificate> => {
-  const keys = await generateKeyPair('rsa', { modulusLength: 2048 })
+export const createClientCertificate = async (
+  commonName: string,
+  now = Date.now(),
+  keyPair?: KeyPair,
+): Promise<ClientCertificate> => {
+  const keys = keyPair ?? (await generateKeyPair('rsa', { modulusLength: 2048 }))
   const certificate = buildCertificate({
     commonName,
     organization: ORGANIZATION,

@@ -89,10 +89,14 @@ export interface Emulator extends Readonly<EmulatorInfo> {
   close(): Promise<void>
 }
 
-/** The CA: the `caDir` option, else the data dir, else the test run's (`DCR_LOGS_EMULATOR_CA_DIR`), else a fresh one. */
+/**
+ * The CA: the `caDir` option, else the test run's (`DCR_LOGS_EMULATOR_CA_DIR`, which the process already trusts),
+ * else the data dir's, else a fresh one.
+ */
 const certificateAuthority = async (options: EmulatorOptions, filesDir: string): Promise<CertificateAuthority> => {
-  const dir = options.caDir ?? options.dataDir ?? process.env[CA_DIR_ENV]
-  if (dir !== undefined && dir !== '') return loadOrCreateCertificateAuthority(dir)
+  const fromEnv = process.env[CA_DIR_ENV] === '' ? undefined : process.env[CA_DIR_ENV]
+  const dir = options.caDir ?? fromEnv ?? options.dataDir
+  if (dir !== undefined) return loadOrCreateCertificateAuthority(dir)
   const fresh = await createCertificateAuthority()
   const file = join(filesDir, CA_CERT_FILE)
   await writeFile(file, `${fresh.certificate}\n`, { mode: 0o644 })

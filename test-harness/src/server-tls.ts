@@ -33,10 +33,13 @@ export class ServerCertificate {
     return this._current
   }
 
-  /** Re-issues the certificate when less than `SERVER_RENEW_BEFORE_MS` remains; true when it did. */
-  async renewIfDue(server: Server, now = Date.now()): Promise<boolean> {
-    if (this._current.notAfter.getTime() - SERVER_RENEW_BEFORE_MS > now) return false
-    const next = await issueServerCertificate(this._ca, now, this._names)
+  /**
+   * Re-issues the certificate when less than `SERVER_RENEW_BEFORE_MS` remains at `asOf`; true when it did.
+   * The new certificate always starts from the real clock, so clients accept it at once.
+   */
+  async renewIfDue(server: Server, asOf = Date.now()): Promise<boolean> {
+    if (this._current.notAfter.getTime() - SERVER_RENEW_BEFORE_MS > asOf) return false
+    const next = await issueServerCertificate(this._ca, Date.now(), this._names)
     server.setSecureContext({ key: next.key, cert: next.cert })
     this._current = next
     return true

@@ -3,12 +3,15 @@
  * key, the managed identity and its App Service header. Fresh per start, or kept in a data directory so tokens,
  * certificates and files handed to clients stay valid across restarts.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { generateKeyPair as generateKeyPairCb, type KeyObject, randomBytes, randomUUID } from 'node:crypto'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { CLIENT_CERT_RENEW_BEFORE_MS, type ClientCertificate, createClientCertificate, needsRenewal } from './certs.ts'
 import { EmulatorError } from './errors.ts'
 import { readIfExists, writeAtomically } from './files.ts'
 import { createSigningKey, exportSigningKey, importSigningKey, type SigningKey } from './jwt.ts'
+
+const generateKeyPair = promisify(generateKeyPairCb)
 
 export const TENANT_FILE = 'tenant.json'
 
@@ -44,6 +47,17 @@ interface StoredTenant {
 
 const newSecret = (): string => `emu~${randomBytes(24).toString('base64url')}`
 
+/**
+ * One RSA key pair for the app certificates of every emulator this process starts without a data dir: generating
+ * one costs a few hundred milliseconds, and test suites start many emulators. Each emulator still gets its own
+ * certificate (and thumbprint), so none accepts another's; token signing keys are never shared.
+ */
+let sharedClientKeys: Promise<{ publicKey: KeyObject; privateKey: KeyObject }> | undefined
+const clientKeys = () => {
+  sharedClientKeys ??= generateKeyPair('rsa', { modulusLength: 2048 })
+  return sharedClientKeys
+}
+
 const parseStored = (text: string, path: string): Partial<StoredTenant> => {
   try {
     const v: unknown = JSON.parse(text)
@@ -63,6 +77,7 @@ const complete = async (
   stored: Partial<StoredTenant>,
   overrides: TenantOverrides,
   now: number,
+  shareKeys: boolean,
 ): Promise<StoredTenant> => {
   const clientId = overrides.clientId ?? stored.clientId ?? randomUUID()
   const keepCertificate =
@@ -71,7 +86,11 @@ const complete = async (
     !needsRenewal(stored.clientCertificate.certificate, now, CLIENT_CERT_RENEW_BEFORE_MS)
   // Two RSA key generations: in parallel, on libuv's thread pool.
   const [clientCertificate, signingKey] = await Promise.all([
-    keepCertificate ? stored.clientCertificate! : createClientCertificate(`dcr-logs emulator app ${clientId}`, now),
+    keepCertificate
+      ? stored.clientCertificate!
+      : (shareKeys ? clientKeys() : Promise.resolve(undefined)).then((keys) =>
+          createClientCertificate(`dcr-logs emulator app ${clientId}`, now, keys),
+        ),
     stored.signingKey ?? createSigningKey().then(exportSigningKey),
   ])
   return {
@@ -93,7 +112,7 @@ const toSecrets = (t: StoredTenant): TenantSecrets => {
 
 /** New secrets for one run (no data directory). */
 export const createTenant = async (overrides: TenantOverrides, now = Date.now()): Promise<TenantSecrets> =>
-  toSecrets(await complete({}, overrides, now))
+  toSecrets(await complete({}, overrides, now, true))
 
 /** Loads the secrets kept in `dir`, completes and updates them; creates them on the first start. */
 export const loadOrCreateTenant = async (
@@ -104,7 +123,7 @@ export const loadOrCreateTenant = async (
   const path = join(dir, TENANT_FILE)
   const text = await readIfExists(path)
   const stored = text === undefined ? {} : parseStored(text, path)
-  const tenant = await complete(stored, overrides, now)
+  const tenant = await complete(stored, overrides, now, false)
   const serialised = `${JSON.stringify(tenant, null, 2)}\n`
   if (serialised !== text) await writeAtomically(path, serialised, 0o600)
   return toSecrets(tenant)

@@ -16,8 +16,8 @@ afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGTERM')
 })
 
-const run = (args: string[]) => {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env })
   children.push(child)
   const lines = createInterface({ input: child.stdout! })
   const stderr: string[] = []
@@ -139,6 +139,25 @@ describe('dcr-logs-emulator CLI', () => {
     }
   })
 
+  test('--data-dir: rows and credentials are still there after SIGTERM and a new start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dcr-logs-cli-data-'))
+    // As in CI: no test-run CA, so the CA lives in the data dir too.
+    const { DCR_LOGS_EMULATOR_CA_DIR: _ca, ...env } = process.env
+    try {
+      const first = run(['--json', '--data-dir', dir], env)
+      const a = JSON.parse((await firstLines(first.lines, 1))[0]!) as EmulatorInfo
+      expect((await ingest(a as unknown as Parameters<typeof ingest>[0], [{ Body: 'kept' }])).status).toBe(204)
+      first.child.kill('SIGTERM')
+      expect(await exit(first.child)).toBe(0)
+      const second = run(['--json', '--data-dir', dir], env)
+      const b = JSON.parse((await firstLines(second.lines, 1))[0]!) as EmulatorInfo
+      expect([b.tenantId, b.clientSecret, b.caFile]).toEqual([a.tenantId, a.clientSecret, join(dir, 'ca.pem')])
+      expect((await send(b, '/_emulator/rows/AppLogs_CL')).json()).toEqual([expect.objectContaining({ Body: 'kept' })])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   test('bad arguments exit with 2 and the usage; a bad DCR exits with 1 and the reason', async () => {
     const bad = run(['--bogus'])
     expect(await exit(bad.child)).toBe(2)
@@ -179,6 +198,30 @@ describe('CLI option parsing', () => {
       retainRows: false,
     })
     expect((await parseCliOptions(['--no-throttle'])).options.throttle).toBe(false)
+    expect(
+      (
+        await parseCliOptions([
+          '--host',
+          '0.0.0.0',
+          '--public-host',
+          'emulator',
+          '--allow-remote-control',
+          '--data-dir',
+          '/data',
+          '--var',
+          'table=MyTable_CL',
+          '--var',
+          'n=3',
+        ])
+      ).options,
+    ).toMatchObject({
+      host: '0.0.0.0',
+      publicHost: 'emulator',
+      allowRemoteControl: true,
+      dataDir: '/data',
+      variables: { table: 'MyTable_CL', n: 3 },
+    })
+    await expect(parseCliOptions(['--var', 'x'])).rejects.toThrow('--var expects key=value')
     await expect(parseCliOptions(['--port', 'abc'])).rejects.toThrow('--port must be a non-negative integer')
     await expect(parseCliOptions(['--param', 'novalue'])).rejects.toThrow('--param expects key=value')
   })

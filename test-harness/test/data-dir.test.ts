@@ -1,0 +1,145 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ClientSecretCredential } from '@azure/identity'
+import { afterEach, describe, expect, test } from 'vitest'
+import { CA_DIR_ENV, type Emulator, startEmulator } from '../src/index.ts'
+import { decodeState, encodeState, SAVE_DELAY_MS, STATE_FILE } from '../src/persistence.ts'
+import { fetchToken, ingest, recent } from './helpers.ts'
+
+const dirs: string[] = []
+const started: Emulator[] = []
+const dataDir = async (): Promise<string> => {
+  const dir = await mkdtemp(join(tmpdir(), 'data-dir-'))
+  dirs.push(dir)
+  return dir
+}
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((e) => e.close()))
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
+})
+const start = async (dir: string, port?: number): Promise<Emulator> => {
+  const e = await startEmulator({ dataDir: dir, ...(port !== undefined && { port }) })
+  started.push(e)
+  return e
+}
+
+describe('--data-dir', () => {
+  test('rows, request log, credentials, signing key and CA survive a restart; tokens from before keep working', async () => {
+    const dir = await dataDir()
+    const first = await start(dir)
+    const when = recent()
+    expect((await ingest(first, [{ TimeGenerated: when, Body: 'before', Attributes: { n: 1 } }])).status).toBe(204)
+    const token = await fetchToken(first)
+    const certificate = await readFile(first.certificateFile, 'utf8')
+    await first.close()
+
+    const second = await start(dir)
+    expect(second.port).not.toBe(first.port)
+    for (const field of [
+      'tenantId',
+      'clientId',
+      'clientSecret',
+      'caCertificate',
+      'caFile',
+      'certificateFile',
+    ] as const) {
+      expect(second[field], field).toBe(first[field])
+    }
+    expect(second.managedIdentity.identityHeader).toBe(first.managedIdentity.identityHeader)
+    expect(await readFile(second.certificateFile, 'utf8')).toBe(certificate)
+    const [row] = second.rows<{ Body: string; TimeGenerated: Date; Attributes: unknown }>('AppLogs_CL')
+    expect(row).toMatchObject({ Body: 'before', Attributes: { n: 1 } })
+    expect(row!.TimeGenerated).toEqual(new Date(when))
+    expect(second.requests()).toHaveLength(1)
+    expect(second.requests()[0]!.at).toBeInstanceOf(Date)
+    // The token was signed before the restart: the kept key still verifies it.
+    expect((await ingest(second, [{ Body: 'after' }], { token })).status).toBe(204)
+    expect(second.count('AppLogs_CL')).toBe(2)
+  })
+
+  test('a credential that cached its token before a restart on the same port keeps working after it', async () => {
+    const dir = await dataDir()
+    const first = await start(dir)
+    const credential = new ClientSecretCredential(first.tenantId, first.clientId, first.clientSecret, {
+      authorityHost: first.authorityHost,
+      disableInstanceDiscovery: true,
+    })
+    const before = await credential.getToken('https://monitor.azure.com/.default')
+    await first.close()
+    const second = await start(dir, first.port)
+    const after = await credential.getToken('https://monitor.azure.com/.default')
+    expect(after.token).toBe(before.token) // served from MSAL's cache, no new token request
+    expect((await ingest(second, [{ Body: 'cached' }], { token: after.token })).status).toBe(204)
+  })
+
+  test('rows are written shortly after they arrive, not only at close (a killed emulator loses at most a second)', async () => {
+    const dir = await dataDir()
+    const e = await start(dir)
+    await ingest(e, [{ Body: 'soon' }])
+    let saved = ''
+    const deadline = Date.now() + SAVE_DELAY_MS + 5_000
+    while (!saved.includes('soon') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100))
+      saved = await readFile(join(dir, STATE_FILE), 'utf8').catch(() => '')
+    }
+    expect(saved).toContain('soon')
+  })
+
+  test('without a run CA (DCR_LOGS_EMULATOR_CA_DIR), the CA is kept in the data dir', async () => {
+    const dir = await dataDir()
+    const runCa = process.env[CA_DIR_ENV]
+    delete process.env[CA_DIR_ENV]
+    try {
+      const first = await start(dir)
+      await first.close()
+      const second = await start(dir)
+      expect(second.caFile).toBe(join(dir, 'ca.pem'))
+      expect(second.caCertificate).toBe(first.caCertificate)
+    } finally {
+      process.env[CA_DIR_ENV] = runCa
+    }
+  })
+
+  test('reset() is kept too', async () => {
+    const dir = await dataDir()
+    const first = await start(dir)
+    await ingest(first, [{ Body: 'gone' }])
+    first.reset()
+    await first.close()
+    const second = await start(dir)
+    expect(second.counts()).toEqual({})
+  })
+
+  test('an unreadable state file is reported with what to do', async () => {
+    const dir = await dataDir()
+    await writeFile(join(dir, STATE_FILE), '{not json')
+    await expect(startEmulator({ dataDir: dir })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringMatching(/state\.json is unreadable .*Delete it/),
+    })
+  })
+
+  test('options given at start win over the kept credentials, and are kept from then on', async () => {
+    const dir = await dataDir()
+    const first = await start(dir)
+    await first.close()
+    const second = await startEmulator({ dataDir: dir, clientSecret: 'given-secret' })
+    started.push(second)
+    expect(second.clientSecret).toBe('given-secret')
+    expect(second.clientId).toBe(first.clientId)
+    await second.close()
+    expect((await start(dir)).clientSecret).toBe('given-secret')
+  })
+
+  test('the state codec keeps datetimes and longs past 2^53', () => {
+    const at = new Date('2026-01-15T10:00:00.123Z')
+    const snapshot = {
+      version: 1 as const,
+      tables: { T_CL: [{ At: at, Big: 9007199254740993n, Nested: { d: at, s: 'x' } }] },
+      requests: [],
+      dcrErrors: [],
+    }
+    expect(decodeState(encodeState(snapshot))).toEqual(snapshot)
+  })
+})
