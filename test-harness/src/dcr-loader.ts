@@ -26,6 +26,8 @@ export interface LoadedFlow {
   transform: CompiledTransform
   /** Converts transformation output to the table's columns, when the table's schema is known. */
   tableConverter: RowConverter | undefined
+  /** The table is on the Auxiliary plan (nested JSON in dynamic columns only, 30 minutes per call). */
+  auxiliary: boolean
 }
 
 export interface LoadedStream {
@@ -345,6 +347,7 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
         transform,
         tableConverter:
           tableSchema === undefined ? undefined : createRowConverter(tableSchema.columns, options.maxFieldBytes),
+        auxiliary: tableSchema?.plan === 'Auxiliary',
       })
     }
   })

@@ -24,7 +24,7 @@ import type { Row } from './schema/convert.ts'
 import type { TableSchema } from './schema/types.ts'
 import { ServerCertificate } from './server-tls.ts'
 import { type DcrLogError, type RequestRecord, Store } from './store.ts'
-import { BUILT_IN_TABLES, normaliseTableSchema } from './tables.ts'
+import { BUILT_IN_TABLES, normaliseTableSchema, tableInputName } from './tables.ts'
 import { createTenant, loadOrCreateTenant } from './tenant.ts'
 import { Throttle } from './throttle.ts'
 import { TokenService, WELL_KNOWN_RESOURCES } from './token-service.ts'
@@ -111,7 +111,10 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
 
   // Tables first: built-in input streams and typed outputs need them while DCRs load.
   const tables = new Map<string, TableSchema>(BUILT_IN_TABLES.map((t) => [t.name, t]))
-  for (const t of options.tables ?? []) tables.set(t.name, normaliseTableSchema(t, `tables['${t.name}']`))
+  for (const t of options.tables ?? []) {
+    const table = normaliseTableSchema(t, `tables['${tableInputName(t)}']`)
+    tables.set(table.name, table)
+  }
   const userClients = (options.clients ?? []).map((c, i) =>
     registerClient(c, `clients[${i}]`, EMULATOR_FEDERATION_ISSUER),
   )

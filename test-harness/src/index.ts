@@ -42,7 +42,6 @@ export {
   type DcrInput,
   DEFAULTS,
   type EmulatorOptions,
-  type TablePlan,
   type TableSchemaInput,
 } from './options.ts'
 export {
@@ -52,6 +51,12 @@ export {
   TOKEN_EXCHANGE_AUDIENCE,
 } from './registrations.ts'
 export type { Row } from './schema/convert.ts'
-export { type Column, type ColumnType, RESERVED_COLUMN_NAMES, type TableSchema } from './schema/types.ts'
+export {
+  type Column,
+  type ColumnType,
+  RESERVED_COLUMN_NAMES,
+  type TablePlan,
+  type TableSchema,
+} from './schema/types.ts'
 export type { DcrLogError, RequestRecord } from './store.ts'
 export { THROTTLE_DEFAULTS, type ThrottleOptions } from './throttle.ts'

@@ -2,21 +2,19 @@
 import type { DcrDefinition } from './dcr-loader.ts'
 import type { FaultPlan, FaultRule } from './faults.ts'
 import type { ClientRegistration, ManagedIdentityRegistration } from './registrations.ts'
+import type { TablePlan } from './schema/types.ts'
 import type { ThrottleOptions } from './throttle.ts'
 
 /** A DCR to load: a path to a JSON file, the parsed JSON itself, or either with overrides. */
 export type DcrInput = string | DcrDefinition | Record<string, unknown>
 
-/** A table plan: Auxiliary tables take nested JSON only in dynamic columns and 30 minutes of TimeGenerated per call. */
-export type TablePlan = 'Analytics' | 'Basic' | 'Auxiliary'
-
-/** A table schema as published: `{name, columns: [{name, type}]}` (any type spelling Log Analytics or .NET uses). */
-export interface TableSchemaInput {
-  name: string
-  columns: { name: string; type: string }[]
-  /** @defaultValue 'Analytics' */
-  plan?: TablePlan
-}
+/**
+ * A table schema as published: `{name, columns: [{name, type}], plan?}` (any type spelling Log Analytics or .NET
+ * uses), or the Tables API body `{properties: {schema: {name, columns}, plan}}`.
+ */
+export type TableSchemaInput =
+  | { name: string; columns: { name: string; type: string }[]; plan?: TablePlan }
+  | { properties: { schema: { name: string; columns: { name: string; type: string }[] }; plan?: TablePlan } }
 
 export interface EmulatorOptions {
   /** DCRs to serve. rules[0] is the first. @defaultValue the default DCR (`DEFAULT_DCR`) */
