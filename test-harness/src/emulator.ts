@@ -127,7 +127,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
 
   // Files handed to clients (CA, client certificate, federated token) live in the data dir, else a temp dir.
   const dataDir = options.dataDir
-  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true })
   const tempDir = dataDir === undefined ? await mkdtemp(join(tmpdir(), 'dcr-logs-emulator-')) : undefined
   const filesDir = dataDir ?? tempDir!
   const ca = await certificateAuthority(options, filesDir)
