@@ -99,19 +99,22 @@ export interface EmulatorInfo {
   controlEndpoint: string
 }
 
-export interface InfoInputs {
+export interface InfoInputs
+  extends Pick<
+    EmulatorInfo,
+    | 'tenantId'
+    | 'clientId'
+    | 'clientSecret'
+    | 'certificateFile'
+    | 'caCertificate'
+    | 'caFile'
+    | 'rules'
+    | 'workloadIdentity'
+  > {
   origin: string
   controlPrefix: string
-  tenantId: string
-  clientId: string
-  clientSecret: string
-  certificateFile: string
-  caCertificate: string
-  caFile: string
-  rules: EmulatorRule[]
   managedIdentity: Omit<EmulatorManagedIdentity, 'identityEndpoint' | 'imdsEndpoint'>
   identityPath: string
-  workloadIdentity: EmulatorWorkloadIdentity
 }
 
 export const buildInfo = (i: InfoInputs): EmulatorInfo => {

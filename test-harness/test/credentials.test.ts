@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createClientCertificate } from '../src/certs.ts'
 import { EMULATOR_FEDERATION_ISSUER, type Emulator, startEmulator } from '../src/index.ts'
 import { thumbprints } from '../src/x509.ts'
-import { ingest, send } from './helpers.ts'
+import { claimsOf, ingest, send } from './helpers.ts'
 
 const SCOPE = 'https://monitor.azure.com/.default'
 const EXTERNAL_ISSUER = 'https://token.actions.githubusercontent.com'
@@ -38,8 +38,6 @@ beforeAll(async () => {
 })
 afterAll(() => emulator.close())
 
-const claimsOf = (jwt: string) =>
-  JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
 /** A hand-made RS256 JWT, for the assertions @azure/identity would never build. */
 const jwt = (header: Record<string, unknown>, claims: Record<string, unknown>, key: KeyObject): string => {

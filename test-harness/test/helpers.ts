@@ -87,3 +87,21 @@ export const ingest = async (
 }
 
 export const recent = (offsetMs = 60_000): string => new Date(Date.now() - offsetMs).toISOString()
+
+/** The claims of a JWT, unverified. */
+export const claimsOf = (jwt: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
+
+/**
+ * Puts a credential environment into `process.env` (MSAL reads managed identity variables there), without any
+ * `AZURE_*` or `IDENTITY_*` variable of the machine; returns the undo.
+ */
+export const useCredentialEnv = (env: Record<string, string>): (() => void) => {
+  const saved = { ...process.env }
+  for (const k of Object.keys(process.env))
+    if (k.startsWith('AZURE_') || k.startsWith('IDENTITY_')) delete process.env[k]
+  Object.assign(process.env, env)
+  return () => {
+    process.env = saved
+  }
+}

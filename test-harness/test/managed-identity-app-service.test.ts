@@ -2,23 +2,19 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Emulator, startEmulator } from '../src/index.ts'
-import { ingest, send } from './helpers.ts'
+import { claimsOf, ingest, send, useCredentialEnv } from './helpers.ts'
 
 const USER_ASSIGNED = '33333333-3333-4333-a333-333333333333'
-const claimsOf = (jwt: string) =>
-  JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
 
 let emulator: Emulator
-const saved = { ...process.env }
+let restoreEnv: () => void
 beforeAll(async () => {
   emulator = await startEmulator({ managedIdentities: [{ clientId: USER_ASSIGNED }] })
   // Nothing but the variables App Service sets (and the CA the Vitest setup already trusts).
-  for (const k of Object.keys(process.env))
-    if (k.startsWith('AZURE_') || k.startsWith('IDENTITY_')) delete process.env[k]
-  Object.assign(process.env, emulator.credentialEnv.managedIdentity)
+  restoreEnv = useCredentialEnv(emulator.credentialEnv.managedIdentity)
 })
 afterAll(async () => {
-  process.env = saved
+  restoreEnv()
   await emulator.close()
 })
 

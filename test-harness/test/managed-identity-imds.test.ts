@@ -2,25 +2,22 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Emulator, startEmulator } from '../src/index.ts'
-import { send } from './helpers.ts'
+import { claimsOf, send, useCredentialEnv } from './helpers.ts'
 
 const USER_ASSIGNED = {
   clientId: '55555555-5555-4555-a555-555555555555',
   resourceId: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/logs',
 }
-const claimsOf = (jwt: string) =>
-  JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
 
 let emulator: Emulator
-const saved = { ...process.env }
+let restoreEnv: () => void
 beforeAll(async () => {
   emulator = await startEmulator({ managedIdentities: [USER_ASSIGNED] })
-  for (const k of Object.keys(process.env))
-    if (k.startsWith('AZURE_') || k.startsWith('IDENTITY_')) delete process.env[k]
-  Object.assign(process.env, emulator.credentialEnv.imds)
+  // Nothing but the variables IMDS sets (and the CA the Vitest setup already trusts).
+  restoreEnv = useCredentialEnv(emulator.credentialEnv.imds)
 })
 afterAll(async () => {
-  process.env = saved
+  restoreEnv()
   await emulator.close()
 })
 
