@@ -43,6 +43,7 @@ export {
   DEFAULTS,
   type EmulatorOptions,
   type TableSchemaInput,
+  type TablesApiBody,
 } from './options.ts'
 export {
   type ClientRegistration,

@@ -8,13 +8,18 @@ import type { ThrottleOptions } from './throttle.ts'
 /** A DCR to load: a path to a JSON file, the parsed JSON itself, or either with overrides. */
 export type DcrInput = string | DcrDefinition | Record<string, unknown>
 
-/**
- * A table schema as published: `{name, columns: [{name, type}], plan?}` (any type spelling Log Analytics or .NET
- * uses), or the Tables API body `{properties: {schema: {name, columns}, plan}}`.
- */
-export type TableSchemaInput =
-  | { name: string; columns: { name: string; type: string }[]; plan?: TablePlan }
-  | { properties: { schema: { name: string; columns: { name: string; type: string }[] }; plan?: TablePlan } }
+/** A table schema as published: `{name, columns: [{name, type}]}` (any type spelling Log Analytics or .NET uses). */
+export interface TableSchemaInput {
+  name: string
+  columns: { name: string; type: string }[]
+  /** @defaultValue 'Analytics' */
+  plan?: TablePlan
+}
+
+/** The body of a Tables API call (`PUT …/workspaces/{ws}/tables/{name}`): the schema and plan under `properties`. */
+export interface TablesApiBody {
+  properties: { schema: TableSchemaInput; plan?: TablePlan }
+}
 
 export interface EmulatorOptions {
   /** DCRs to serve. rules[0] is the first. @defaultValue the default DCR (`DEFAULT_DCR`) */
@@ -24,7 +29,7 @@ export interface EmulatorOptions {
   /** Values for `[variables('x')]` in the DCRs (an ARM resource copied out of its template); given values win. */
   variables?: Record<string, unknown>
   /** Schemas of tables, for built-in input streams (`Microsoft-X`) and to type transformation output. */
-  tables?: TableSchemaInput[]
+  tables?: (TableSchemaInput | TablesApiBody)[]
   /** Lifetime of issued access tokens, seconds. @defaultValue `DEFAULTS.tokenLifetimeSeconds` */
   tokenLifetimeSeconds?: number
   /** Per-DCR rate budgets, or `false` to turn throttling off. @defaultValue `THROTTLE_DEFAULTS` */

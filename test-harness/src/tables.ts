@@ -4,7 +4,7 @@
  */
 
 import { EmulatorError } from './errors.ts'
-import type { TableSchemaInput } from './options.ts'
+import type { TableSchemaInput, TablesApiBody } from './options.ts'
 import {
   type Column,
   normaliseTableType,
@@ -24,7 +24,7 @@ interface RawTable {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** `{name, columns, plan?}`, from either input shape (the Tables API body keeps them under `properties`). */
-const flatten = (input: TableSchemaInput | RawTable, where: string): RawTable & { plan?: unknown } => {
+const flatten = (input: TableSchemaInput | TablesApiBody | RawTable, where: string): RawTable & { plan?: unknown } => {
   const props = (input as { properties?: unknown }).properties
   if (isObject(props)) {
     const schema = props['schema']
@@ -37,7 +37,7 @@ const flatten = (input: TableSchemaInput | RawTable, where: string): RawTable & 
 }
 
 /** The name of a table input, in either shape (for messages and keys). */
-export const tableInputName = (input: TableSchemaInput): string => {
+export const tableInputName = (input: TableSchemaInput | TablesApiBody): string => {
   const props = (input as { properties?: { schema?: { name?: unknown } } }).properties
   return String(props?.schema?.name ?? (input as { name?: unknown }).name ?? '(unnamed)')
 }
@@ -47,7 +47,10 @@ export const tableInputName = (input: TableSchemaInput): string => {
  * the spellings Log Analytics or .NET use) into one the emulator can enforce, without the columns the service fills
  * in itself.
  */
-export const normaliseTableSchema = (input: TableSchemaInput | RawTable, where?: string): TableSchema => {
+export const normaliseTableSchema = (
+  input: TableSchemaInput | TablesApiBody | RawTable,
+  where?: string,
+): TableSchema => {
   const raw = flatten(input, where ?? tableInputName(input as TableSchemaInput))
   where ??= raw.name
   if (typeof raw.name !== 'string' || !Array.isArray(raw.columns)) {
