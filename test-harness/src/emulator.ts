@@ -266,16 +266,21 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   })
   server.on('clientError', (_err, socket) => socket.destroy())
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) =>
-      reject(
-        new EmulatorError('INVALID_OPTIONS', `Cannot listen on ${host}:${options.port ?? 0} (${e.message}).`, {
-          cause: e,
-        }),
-      ),
-    )
-    server.listen(options.port ?? DEFAULTS.port, host, () => resolve())
-  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e) =>
+        reject(
+          new EmulatorError('INVALID_OPTIONS', `Cannot listen on ${host}:${options.port ?? 0} (${e.message}).`, {
+            cause: e,
+          }),
+        ),
+      )
+      server.listen(options.port ?? DEFAULTS.port, host, () => resolve())
+    })
+  } catch (error) {
+    if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true })
+    throw error
+  }
   server.on('error', (e) => backgroundErrors.push(e))
   const port = (server.address() as AddressInfo).port
   origin = `https://${urlHost(advertisedHost)}:${port}`

@@ -93,6 +93,15 @@ describe('--public-host', () => {
     expect((JSON.parse(spoofed) as { token_endpoint: string }).token_endpoint.startsWith(e.endpoint)).toBe(true)
   })
 
+  test('a port in use is reported with the address', async () => {
+    const e = await startEmulator()
+    started.push(e)
+    await expect(startEmulator({ port: e.port })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringContaining(`Cannot listen on 127.0.0.1:${e.port}`),
+    })
+  })
+
   test('a public host with a scheme or port is refused with what to pass', async () => {
     await expect(startEmulator({ publicHost: 'https://x:1' })).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',
