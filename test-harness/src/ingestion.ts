@@ -6,9 +6,11 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'
+import { checkAuxiliaryRules } from './auxiliary.ts'
 import type { LoadedDcr, LoadedFlow } from './dcr-loader.ts'
 import type { FaultDecision, FaultInjector } from './faults.ts'
 import { type AzureError, readBody, sendAzureError } from './http.ts'
+import { parseJsonLossless } from './json-lossless.ts'
 import type { TypedColumn } from './kql/types.ts'
 import { runPipeline } from './pipeline.ts'
 import type { DcrLogError, RequestRecord, Store } from './store.ts'
@@ -287,13 +289,17 @@ export const handleIngestion = async (
   let parsed: unknown
   try {
     const start = text.length >= 3 && text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf ? 3 : 0
-    parsed = JSON.parse(text.toString('utf8', start))
+    // Lossless: integers past 2^53 stay exact for long columns.
+    parsed = parseJsonLossless(text.toString('utf8', start))
   } catch (e) {
     return fail(
       { status: 400, code: 'BadRequest', message: `The request body is malformed JSON: ${(e as Error).message}` },
       false,
     )
   }
+
+  const auxiliary = checkAuxiliaryRules(parsed, stream)
+  if (auxiliary !== undefined) return fail(auxiliary, false)
 
   const afterBodyReset = fault?.fault.type === 'reset' ? fault.fault : undefined
   if (afterBodyReset === undefined || afterBodyReset.ingest === true) {

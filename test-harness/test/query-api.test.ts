@@ -3,14 +3,13 @@ import { LogsIngestionClient } from '@azure/monitor-ingestion'
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from '@azure/monitor-query-logs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
-  DEFAULT_DCR,
   DEFAULT_RULE_ID,
   DEFAULT_STREAM_NAME,
   DEFAULT_WORKSPACE_ID,
   type Emulator,
   startEmulator,
 } from '../src/index.ts'
-import { fetchToken, send } from './helpers.ts'
+import { dcrForWorkspace, fetchToken, send } from './helpers.ts'
 
 const credential = (e: Emulator) =>
   new ClientSecretCredential(e.tenantId, e.clientId, e.clientSecret, {
@@ -23,16 +22,6 @@ const objects = (table: LogsTable): Record<string, unknown>[] =>
   table.rows.map((row) => Object.fromEntries(table.columnDescriptors.map((c, i) => [c.name!, row[i]])))
 
 const ALL = { duration: 'P1D' }
-
-/** The default DCR aimed at another workspace, under another immutable id. */
-const dcrFor = (workspace: string) => {
-  const dcr = structuredClone(DEFAULT_DCR) as unknown as {
-    properties: { destinations: { logAnalytics: { workspaceResourceId: string }[] } }
-  }
-  dcr.properties.destinations.logAnalytics[0]!.workspaceResourceId =
-    `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/${workspace}`
-  return dcr
-}
 
 let emulator: Emulator
 let query: LogsQueryClient
@@ -264,8 +253,8 @@ describe('DCRs aimed at different workspaces keep their rows apart', () => {
   beforeAll(async () => {
     two = await startEmulator({
       dcrs: [
-        { dcr: dcrFor('team-a'), immutableId: 'dcr-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
-        { dcr: dcrFor('team-b'), immutableId: 'dcr-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' },
+        { dcr: dcrForWorkspace('team-a'), immutableId: 'dcr-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
+        { dcr: dcrForWorkspace('team-b'), immutableId: 'dcr-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' },
       ],
     })
     const client = new LogsIngestionClient(two.endpoint, credential(two))
