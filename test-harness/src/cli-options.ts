@@ -36,7 +36,7 @@ Options:
 
 Control endpoint (same port, loopback clients only): GET /_emulator/info, /_emulator/rows/{table},
 /_emulator/counts, /_emulator/requests, /_emulator/dcr-errors, /_emulator/wait/{table}?count=N;
-PUT/DELETE /_emulator/faults; POST /_emulator/reset.
+PUT/DELETE /_emulator/faults; POST /_emulator/reset (POST and PUT with content-type: application/json).
 Dashboard: /_emulator/dashboard/. Query API (LogsQueryClient): POST /v1/workspaces/{workspaceId}/query.
 See the package README.`
 

@@ -10,6 +10,10 @@ export interface AzureError {
   headers?: Record<string, string>
 }
 
+/** Whether a `Content-Type` header names JSON (`application/json`, any parameters). */
+export const isJsonContentType = (contentType: string | undefined): boolean =>
+  contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json'
+
 export const sendJson = (
   res: ServerResponse,
   status: number,

@@ -9,7 +9,7 @@ import { gunzip } from 'node:zlib'
 import { checkAuxiliaryRules } from './auxiliary.ts'
 import type { LoadedDcr, LoadedFlow } from './dcr-loader.ts'
 import type { FaultDecision, FaultInjector } from './faults.ts'
-import { type AzureError, readBody, sendAzureError } from './http.ts'
+import { type AzureError, isJsonContentType, readBody, sendAzureError } from './http.ts'
 import { parseJsonLossless } from './json-lossless.ts'
 import type { TypedColumn } from './kql/types.ts'
 import { runPipeline } from './pipeline.ts'
@@ -50,9 +50,6 @@ export interface IngestionContext {
   /** Answer 204 after the framing checks, without parsing the records. */
   discardRecords: boolean
 }
-
-const isJson = (contentType: string | undefined): boolean =>
-  contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json'
 
 /** Destroys the connection so the client sees a reset (RST where the socket allows it). */
 const resetConnection = (req: IncomingMessage): void => {
@@ -232,7 +229,7 @@ export const handleIngestion = async (
     }
   }
 
-  if (!isJson(req.headers['content-type'])) {
+  if (!isJsonContentType(req.headers['content-type'])) {
     return fail({
       status: 415,
       code: 'UnsupportedMediaType',
