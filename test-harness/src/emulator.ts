@@ -181,6 +181,11 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   server.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', origin)
     const handle = async (): Promise<void> => {
+      const refusal = controlRefusal(url.pathname, req.socket.remoteAddress, allowRemoteControl)
+      if (refusal !== undefined) {
+        req.resume()
+        return sendAzureError(res, { status: 403, code: 'Forbidden', message: refusal }, randomUUID())
+      }
       const ingestion = INGESTION_PATH.exec(url.pathname)
       if (ingestion !== null) {
         await handleIngestion(req, res, url, ingestion, {
@@ -204,11 +209,6 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         return persistence?.markDirty()
       }
       if (url.pathname.startsWith(CONTROL_PREFIX)) {
-        const refusal = controlRefusal(req.socket.remoteAddress, allowRemoteControl)
-        if (refusal !== undefined) {
-          req.resume()
-          return sendAzureError(res, { status: 403, code: 'Forbidden', message: refusal }, randomUUID())
-        }
         return handleControl(req, res, url, emulator!, { dashboard: (...a) => dashboard!.handle(...a) })
       }
       if (url.pathname.startsWith(QUERY_API_PREFIX)) {

@@ -3,6 +3,7 @@
  * the loopback names; and who may use the control API. Pure apart from reading the machine's own names.
  */
 import { hostname, networkInterfaces } from 'node:os'
+import { CONTROL_PREFIX } from './control.ts'
 
 export const isWildcardHost = (host: string): boolean => host === '0.0.0.0' || host === '::'
 
@@ -64,8 +65,15 @@ export const requestOrigin = (
   return knownNames.has(name.toLowerCase()) ? `https://${hostHeader}` : fallback
 }
 
-/** Why a control request is refused, or undefined when it may proceed. */
-export const controlRefusal = (remoteAddress: string | undefined, allowRemote: boolean): string | undefined =>
-  allowRemote || isLoopbackAddress(remoteAddress)
+/**
+ * Why a request is refused, or undefined when it may proceed: every path under `/_emulator/` (the control API and
+ * the dashboard) is for loopback clients only unless remote control is allowed; other paths are for everyone.
+ */
+export const controlRefusal = (
+  pathname: string,
+  remoteAddress: string | undefined,
+  allowRemote: boolean,
+): string | undefined =>
+  !pathname.startsWith(CONTROL_PREFIX) || allowRemote || isLoopbackAddress(remoteAddress)
     ? undefined
-    : `The control API (/_emulator/) answers loopback clients only, and this request came from ${remoteAddress ?? 'an unknown address'}. Start the emulator with --allow-remote-control (allowRemoteControl: true) to reach it from other machines or containers.`
+    : `The control API and dashboard (/_emulator/) answer loopback clients only, and this request came from ${remoteAddress ?? 'an unknown address'}. Start the emulator with --allow-remote-control (allowRemoteControl: true) to reach them from other machines or containers.`

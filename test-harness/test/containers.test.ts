@@ -163,12 +163,28 @@ describe('control API access', () => {
     [undefined, false],
   ])('%s is loopback: %s', (address, loopback) => {
     expect(isLoopbackAddress(address)).toBe(loopback)
-    expect(controlRefusal(address, false) === undefined).toBe(loopback)
-    expect(controlRefusal(address, true)).toBeUndefined()
+    expect(controlRefusal('/_emulator/faults', address, false) === undefined).toBe(loopback)
+    expect(controlRefusal('/_emulator/faults', address, true)).toBeUndefined()
   })
 
-  test('the refusal says how to allow it', () => {
-    expect(controlRefusal('172.17.0.3', false)).toMatch(/from 172\.17\.0\.3.*--allow-remote-control/)
+  test('the refusal covers every path under /_emulator/ (the dashboard too), and says how to allow it', () => {
+    for (const path of [
+      '/_emulator/info',
+      '/_emulator/dashboard',
+      '/_emulator/dashboard/',
+      '/_emulator/dashboard/events',
+      '/_emulator/dashboard/state',
+    ]) {
+      expect(controlRefusal(path, '172.17.0.3', false), path).toMatch(/from 172\.17\.0\.3.*--allow-remote-control/)
+    }
+    // Ingestion, tokens and the query API are for every client.
+    for (const path of [
+      '/dataCollectionRules/dcr-1/streams/Custom-X',
+      '/v1/workspaces/w/query',
+      '/t/oauth2/v2.0/token',
+    ]) {
+      expect(controlRefusal(path, '172.17.0.3', false), path).toBeUndefined()
+    }
   })
 
   test('loopback clients keep using the control API', async () => {
