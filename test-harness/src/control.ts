@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Emulator } from './emulator-api.ts'
 import { isEmulatorError } from './errors.ts'
 import { validateFaultPlan } from './faults.ts'
-import { readJson, sendJson } from './http.ts'
+import { isJsonContentType, readJson, sendJson } from './http.ts'
 
 export const CONTROL_PREFIX = '/_emulator/'
 
@@ -42,6 +42,18 @@ export const handleControl = async (
   if (route !== undefined) return route(req, res, url)
   const arg = rest.join('/')
   const method = req.method ?? 'GET'
+  // A web page may POST to any origin without asking (a "simple" request: no body, text/plain or a form), but not
+  // with application/json, which needs a CORS preflight that this endpoint never grants: so no page the browser
+  // shows can set faults or reset the emulator. (PUT and DELETE always need a preflight.)
+  if ((method === 'POST' || method === 'PUT') && !isJsonContentType(req.headers['content-type'])) {
+    req.resume()
+    return bad(
+      res,
+      415,
+      'UnsupportedMediaType',
+      `${method} ${url.pathname} needs Content-Type: application/json (got '${req.headers['content-type'] ?? ''}'), even without a body: curl -X ${method} -H 'content-type: application/json' …`,
+    )
+  }
   try {
     switch (`${method} ${resource}`) {
       case 'GET info':

@@ -20,7 +20,7 @@ export interface EmulatorRule {
   workspaceIds: string[]
 }
 
-/** `CredentialConfig` of `@dcr-logs/core` for the emulator's app registration. */
+/** `CredentialConfig` of `@dcr-logs/core` for the emulator's app registration and its client secret. */
 export interface EmulatorCredentialConfig {
   type: 'clientSecret'
   tenantId: string
@@ -30,6 +30,61 @@ export interface EmulatorCredentialConfig {
   disableInstanceDiscovery: true
 }
 
+/** `CredentialConfig`s of `@dcr-logs/core` for every credential type the emulator serves. */
+export interface EmulatorCredentialConfigs {
+  clientSecret: EmulatorCredentialConfig
+  clientCertificate: {
+    type: 'clientCertificate'
+    tenantId: string
+    clientId: string
+    certificatePath: string
+    authorityHost: string
+    disableInstanceDiscovery: true
+  }
+  /** Needs `managedIdentityEnv` or `imdsEnv` in `process.env` (MSAL reads them there). */
+  managedIdentity: { type: 'managedIdentity'; clientId: string }
+  workloadIdentity: {
+    type: 'workloadIdentity'
+    tenantId: string
+    clientId: string
+    tokenFilePath: string
+    authorityHost: string
+  }
+}
+
+/** The system-assigned managed identity and the two ways to reach it. */
+export interface EmulatorManagedIdentity {
+  clientId: string
+  objectId: string
+  resourceId: string
+  /** App Service style: `IDENTITY_ENDPOINT`. */
+  identityEndpoint: string
+  /** App Service style: `IDENTITY_HEADER` (a secret, like the client secret). */
+  identityHeader: string
+  /** IMDS style: `AZURE_POD_IDENTITY_AUTHORITY_HOST`. */
+  imdsEndpoint: string
+}
+
+/** The federated token the emulator issues for workload identity, and what the app registration trusts. */
+export interface EmulatorWorkloadIdentity {
+  /** A file holding a fresh federated token (`AZURE_FEDERATED_TOKEN_FILE`), rewritten before it expires. */
+  tokenFile: string
+  issuer: string
+  subject: string
+  audience: string
+}
+
+/** Environment variables per credential type, each complete for an app (`DCR_LOGS_*`, `AZURE_*`, CA). */
+export interface EmulatorCredentialEnv {
+  clientSecret: Record<string, string>
+  clientCertificate: Record<string, string>
+  workloadIdentity: Record<string, string>
+  /** App Service style managed identity (what `DefaultAzureCredential` picks up with nothing else set). */
+  managedIdentity: Record<string, string>
+  /** IMDS style managed identity. */
+  imds: Record<string, string>
+}
+
 /** Everything a client needs to connect; JSON-safe (what the CLI prints with `--json`). */
 export interface EmulatorInfo {
   endpoint: string
@@ -37,11 +92,18 @@ export interface EmulatorInfo {
   tenantId: string
   clientId: string
   clientSecret: string
+  /** PEM file with the app's client certificate and its private key (`ClientCertificateCredential`). */
+  certificateFile: string
   caCertificate: string
   caFile: string
   rules: EmulatorRule[]
   credentialConfig: EmulatorCredentialConfig
+  credentialConfigs: EmulatorCredentialConfigs
+  managedIdentity: EmulatorManagedIdentity
+  workloadIdentity: EmulatorWorkloadIdentity
+  /** Client-secret environment: `DCR_LOGS_*`, `AZURE_*`, `NODE_EXTRA_CA_CERTS`. */
   env: Record<string, string>
+  credentialEnv: EmulatorCredentialEnv
   controlEndpoint: string
   /** The Log Analytics query API: `new LogsQueryClient(credential, { endpoint: queryEndpoint })`. */
   queryEndpoint: string
@@ -71,7 +133,7 @@ export interface QueryOptions extends WorkspaceQueryOptions {
 
 export interface Emulator extends Readonly<EmulatorInfo> {
   readonly port: number
-  /** Stored rows of a table (a copy), values typed per the DCR: datetime → Date, int/long/real → number, … */
+  /** Stored rows of a table (a copy), typed per the DCR: datetime → Date, int/real → number, long → number (bigint past 2^53), … */
   rows<T = Row>(table: string, options?: WorkspaceSelector): T[]
   /** How many rows a table received (also with `retainRows: false`). */
   count(table: string, options?: WorkspaceSelector): number
@@ -96,10 +158,12 @@ export interface Emulator extends Readonly<EmulatorInfo> {
     tenantId?: string
     clientId?: string
   }): string
+  /** Mints a federated token from `EMULATOR_FEDERATION_ISSUER` (workload identity), e.g. for another subject. */
+  createFederatedToken(options?: { subject?: string; audience?: string; lifetimeSeconds?: number }): string
   /** Clears rows, logs, faults, throttle windows. DCRs, credentials and the CA stay. */
   reset(): void
   /** The connection details as JSON-safe data. */
   info(): EmulatorInfo
-  /** Stops the server, drops open connections (hung requests too), removes temp files. Idempotent. */
+  /** Stops the server, drops open connections (hung requests too), saves the data dir, removes temp files. Idempotent. */
   close(): Promise<void>
 }

@@ -6,9 +6,11 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'
+import { checkAuxiliaryRules } from './auxiliary.ts'
 import type { LoadedDcr, LoadedFlow } from './dcr-loader.ts'
 import type { FaultDecision, FaultInjector } from './faults.ts'
-import { type AzureError, readBody, sendAzureError } from './http.ts'
+import { type AzureError, isJsonContentType, readBody, sendAzureError } from './http.ts'
+import { parseJsonLossless } from './json-lossless.ts'
 import type { TypedColumn } from './kql/types.ts'
 import { runPipeline } from './pipeline.ts'
 import type { DcrLogError, RequestRecord, Store } from './store.ts'
@@ -48,9 +50,6 @@ export interface IngestionContext {
   /** Answer 204 after the framing checks, without parsing the records. */
   discardRecords: boolean
 }
-
-const isJson = (contentType: string | undefined): boolean =>
-  contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json'
 
 /** Destroys the connection so the client sees a reset (RST where the socket allows it). */
 const resetConnection = (req: IncomingMessage): void => {
@@ -230,7 +229,7 @@ export const handleIngestion = async (
     }
   }
 
-  if (!isJson(req.headers['content-type'])) {
+  if (!isJsonContentType(req.headers['content-type'])) {
     return fail({
       status: 415,
       code: 'UnsupportedMediaType',
@@ -287,13 +286,17 @@ export const handleIngestion = async (
   let parsed: unknown
   try {
     const start = text.length >= 3 && text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf ? 3 : 0
-    parsed = JSON.parse(text.toString('utf8', start))
+    // Lossless: integers past 2^53 stay exact for long columns.
+    parsed = parseJsonLossless(text.toString('utf8', start))
   } catch (e) {
     return fail(
       { status: 400, code: 'BadRequest', message: `The request body is malformed JSON: ${(e as Error).message}` },
       false,
     )
   }
+
+  const auxiliary = checkAuxiliaryRules(parsed, stream)
+  if (auxiliary !== undefined) return fail(auxiliary, false)
 
   const afterBodyReset = fault?.fault.type === 'reset' ? fault.fault : undefined
   if (afterBodyReset === undefined || afterBodyReset.ingest === true) {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import type { LoadedDcr, LoadedFlow, WorkspaceDestination } from './dcr-loader.ts'
 import { DEFAULT_WORKSPACE_ID, DEFAULT_WORKSPACE_RESOURCE_ID, WORKSPACE_PLACEHOLDER } from './default-dcr.ts'
+import { EmulatorError } from './errors.ts'
 import { kqlTypeOf, type TypedColumn } from './kql/types.ts'
 
 /** A workspace the emulator holds rows for. */
@@ -71,6 +72,21 @@ export class WorkspaceDirectory {
   find(idOrResourceId: string): EmulatorWorkspace | undefined {
     const key = idOrResourceId.toLowerCase().replace(/\/+$/, '')
     return this._byId.get(key) ?? this._byResource.get(key.startsWith('/') ? key : `/${key}`)
+  }
+
+  /**
+   * The workspace id a caller's `workspaceId` option names (any case, or a resource id); undefined (every
+   * workspace) when it names none. An unknown one is an `EmulatorError('INVALID_OPTIONS')` listing the known ones.
+   */
+  select(workspaceId: string | undefined): string | undefined {
+    if (workspaceId === undefined) return undefined
+    const ws = this.find(workspaceId)
+    if (ws !== undefined) return ws.workspaceId
+    const known = [...this._byId.keys()].join(', ') || 'none'
+    throw new EmulatorError(
+      'INVALID_OPTIONS',
+      `Unknown workspaceId '${workspaceId}'; the emulator's workspaces are ${known}.`,
+    )
   }
 
   list(): EmulatorWorkspace[] {

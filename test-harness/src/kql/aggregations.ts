@@ -2,6 +2,7 @@
  * Aggregation functions of `summarize`: each folds the rows of a group into one value. Pure; states are plain
  * objects so a group costs one allocation per aggregation.
  */
+import { exactInteger, wrapLong } from './long.ts'
 import type { KqlType } from './types.ts'
 import { isNullish, kqlCompare, toKqlNumber, toKqlString } from './values.ts'
 
@@ -22,6 +23,8 @@ export interface Aggregation {
 interface Sum {
   sum: number
   n: number
+  /** The exact sum while every value is an integer (longs past 2^53 included); null after a real. */
+  exact: bigint | null
 }
 
 const extremum = (sign: 1 | -1): Aggregation => ({
@@ -34,11 +37,16 @@ const extremum = (sign: 1 | -1): Aggregation => ({
   result: (m) => m,
 })
 
-const addNumber = (s: unknown, v: unknown): unknown => {
+const addNumber = (state: unknown, v: unknown): unknown => {
+  const s = state as Sum
   const n = toKqlNumber(v)
   if (n !== null) {
-    ;(s as Sum).sum += n
-    ;(s as Sum).n++
+    s.sum += n
+    s.n++
+    if (s.exact !== null) {
+      const i = exactInteger(v)
+      s.exact = i === null ? null : s.exact + i
+    }
   }
   return s
 }
@@ -67,16 +75,16 @@ export const AGGREGATIONS: Readonly<Record<string, Aggregation>> = {
     max: 1,
     type: (t) => (t === 'int' ? 'long' : t),
     prefix: 'sum',
-    init: (): Sum => ({ sum: 0, n: 0 }),
+    init: (): Sum => ({ sum: 0, n: 0, exact: 0n }),
     add: (s, [v]) => addNumber(s, v),
-    result: (s) => (s as Sum).sum,
+    result: (s) => ((s as Sum).exact === null ? (s as Sum).sum : wrapLong((s as Sum).exact!)),
   },
   avg: {
     min: 1,
     max: 1,
     type: () => 'real',
     prefix: 'avg',
-    init: (): Sum => ({ sum: 0, n: 0 }),
+    init: (): Sum => ({ sum: 0, n: 0, exact: null }),
     add: (s, [v]) => addNumber(s, v),
     result: (s) => ((s as Sum).n === 0 ? null : (s as Sum).sum / (s as Sum).n),
   },

@@ -1,4 +1,5 @@
 /** Arithmetic on KQL values: numbers, datetimes and timespans, with Kusto's integer rules where types say so. Pure. */
+import { integerArithmetic, involvesBigint } from './long.ts'
 import { isNullish, Timespan, toKqlDateTime, toKqlNumber, toKqlTimespan } from './values.ts'
 
 /** Kusto's modulo is never negative: 0 ≤ n % d < |d| (`-14 % 12` is 10). */
@@ -37,6 +38,11 @@ export const arithmetic = (op: string, a: unknown, b: unknown): unknown => {
   if (isNullish(a) || isNullish(b)) return null
   if (a instanceof Date || b instanceof Date) return dateArithmetic(op, a, b)
   if (a instanceof Timespan || b instanceof Timespan) return timespanArithmetic(op, a, b)
+  // A long past 2^53 stays exact with another integer (`/` here is real division: integers go to integerDivision).
+  if (op !== '/' && involvesBigint(a, b)) {
+    const exact = integerArithmetic(op, a, b)
+    if (exact !== undefined) return exact
+  }
   const x = toKqlNumber(a)
   const y = toKqlNumber(b)
   if (x === null || y === null) return null
@@ -58,7 +64,11 @@ export const arithmetic = (op: string, a: unknown, b: unknown): unknown => {
  * `a / b` between integers (int or long): truncated toward zero, as Kusto's long division (`9 / 2` is 4, `-9 / 2`
  * is -4); division by zero gives null.
  */
-export const integerDivision = (a: unknown, b: unknown): number | null => {
+export const integerDivision = (a: unknown, b: unknown): number | bigint | null => {
+  if (involvesBigint(a, b)) {
+    const exact = integerArithmetic('/', a, b)
+    if (exact !== undefined) return exact
+  }
   const x = toKqlNumber(a)
   const y = toKqlNumber(b)
   if (x === null || y === null || y === 0) return null

@@ -177,13 +177,13 @@ export class ExprParser {
   private _primary(): Expr {
     const t = this._next()
     switch (t.kind) {
-      case 'number':
-        return {
-          t: 'lit',
-          value: Number(t.value),
-          pos: t.pos,
-          real: /[.eE]/.test(t.value) && !t.value.startsWith('0x'),
-        }
+      case 'number': {
+        const real = /[.eE]/.test(t.value) && !t.value.startsWith('0x')
+        const n = Number(t.value)
+        // A long literal past 2^53 (`9007199254740993`) stays exact, as rows keep such longs.
+        const value = real || Number.isSafeInteger(n) ? n : BigInt(t.value)
+        return { t: 'lit', value, pos: t.pos, real }
+      }
       case 'string': {
         let value = t.value
         while (this._peek.kind === 'string') value += this._next().value // adjacent literals concatenate

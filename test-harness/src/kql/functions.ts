@@ -4,9 +4,11 @@
  * does. Queries may call those and a few more (`QUERY_ONLY_FUNCTIONS`).
  */
 
+import { parseJsonLossless } from '../json-lossless.ts'
 import type { FunctionTable, ScalarFunction } from './function-types.ts'
 import { DATETIME_FUNCTIONS } from './functions-datetime.ts'
 import { STRING_FUNCTIONS } from './functions-string.ts'
+import { exactInteger, normalizeLong, wrapLong } from './long.ts'
 import type { KqlType } from './types.ts'
 import {
   isNullish,
@@ -38,7 +40,15 @@ const toIntegral = (v: unknown, min: number, max: number): number | null => {
   return i < min || i > max ? null : i
 }
 
+/** `tolong()`: exact for longs past 2^53 (bigint, or integer text), else truncated; null outside 64 bits. */
+const toLong = (v: unknown): number | bigint | null => {
+  const exact = v instanceof Date || typeof v === 'boolean' ? null : exactInteger(v)
+  if (exact !== null) return exact === BigInt.asIntN(64, exact) ? normalizeLong(exact) : null
+  return toIntegral(v, -LONG_LIMIT, LONG_LIMIT)
+}
+
 const bigint = (v: unknown): bigint | null => {
+  if (typeof v === 'bigint') return v
   const n = num(v)
   return n === null || !Number.isFinite(n) ? null : BigInt(Math.trunc(n))
 }
@@ -48,7 +58,7 @@ const bits =
   ([a, b]) => {
     const x = bigint(a)
     const y = bigint(b ?? 0)
-    return x === null || y === null ? null : Number(BigInt.asIntN(64, f(x, y)))
+    return x === null || y === null ? null : wrapLong(f(x, y))
   }
 
 const math =
@@ -67,17 +77,19 @@ const argType =
 const parseDynamicLiteral = (raw: string): unknown => {
   if (raw === '' || raw === 'null') return null
   try {
-    return JSON.parse(raw)
+    return parseJsonLossless(raw)
   } catch {
     // KQL dynamic literals also allow single-quoted strings.
-    return JSON.parse(raw.replace(/'((?:[^'\\]|\\.)*)'/g, (_, s: string) => JSON.stringify(s.replace(/\\'/g, "'"))))
+    return parseJsonLossless(
+      raw.replace(/'((?:[^'\\]|\\.)*)'/g, (_, s: string) => JSON.stringify(s.replace(/\\'/g, "'"))),
+    )
   }
 }
 
 const parseJson = ([v]: unknown[]): unknown => {
   if (typeof v !== 'string') return v ?? null
   try {
-    return JSON.parse(v)
+    return parseJsonLossless(v) // a long past 2^53 in the text stays exact
   } catch {
     return v
   }
@@ -115,6 +127,7 @@ const gettype = ([v]: unknown[]): string => {
   if (typeof v === 'string') return 'string'
   if (typeof v === 'boolean') return 'bool'
   if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'real'
+  if (typeof v === 'bigint') return 'long'
   if (v instanceof Date) return 'datetime'
   if (v instanceof Timespan) return 'timespan'
   return Array.isArray(v) ? 'array' : 'dictionary'
@@ -124,7 +137,7 @@ const CORE_FUNCTIONS: FunctionTable = {
   // Conversion
   tostring: { min: 1, max: 1, type: 'string', fn: ([v]) => str(v) },
   toint: { min: 1, max: 1, type: 'int', fn: ([v]) => toIntegral(v, INT_MIN, INT_MAX) },
-  tolong: { min: 1, max: 1, type: 'long', fn: ([v]) => toIntegral(v, -LONG_LIMIT, LONG_LIMIT) },
+  tolong: { min: 1, max: 1, type: 'long', fn: ([v]) => toLong(v) },
   toreal: { min: 1, max: 1, type: 'real', fn: ([v]) => (v instanceof Date ? null : num(v)) },
   todouble: { min: 1, max: 1, type: 'real', fn: ([v]) => (v instanceof Date ? null : num(v)) },
   tobool: { min: 1, max: 1, type: 'bool', fn: ([v]) => toKqlBool(v) },
@@ -247,7 +260,7 @@ const CORE_FUNCTIONS: FunctionTable = {
   __literal_dynamic: { min: 1, max: 1, type: 'dynamic', fn: ([raw]) => parseDynamicLiteral(str(raw)) },
   // Typed null/value literals: int(null), long(5), real(1.5), bool(true), string("x").
   int: { min: 1, max: 1, type: 'int', fn: ([v]) => toIntegral(v, INT_MIN, INT_MAX) },
-  long: { min: 1, max: 1, type: 'long', fn: ([v]) => toIntegral(v, -LONG_LIMIT, LONG_LIMIT) },
+  long: { min: 1, max: 1, type: 'long', fn: ([v]) => toLong(v) },
   real: { min: 1, max: 1, type: 'real', fn: ([v]) => num(v) },
   double: { min: 1, max: 1, type: 'real', fn: ([v]) => num(v) },
   bool: { min: 1, max: 1, type: 'bool', fn: ([v]) => toKqlBool(v) },

@@ -9,6 +9,7 @@ import type { Expr, LetStatement } from './ast.ts'
 import { KqlSemanticError, KqlSyntaxError, KqlUnsupportedError } from './errors.ts'
 import type { CallContext, FunctionTable, ScalarFunction } from './function-types.ts'
 import { stringOperator, UNIMPLEMENTED_FUNCTIONS } from './functions.ts'
+import { wrapLong } from './long.ts'
 import { KqlRegexError, kqlRegex } from './regex.ts'
 import { arithmeticType, isIntegerType, type KqlType, type TypedColumn, typeOfValue } from './types.ts'
 import { isNullish, kqlCompare, kqlEquals, Timespan, toKqlNumber, toKqlString, truthy } from './values.ts'
@@ -180,6 +181,7 @@ export const compileExpr = (e: Expr, scope: Scope): Compiled => {
         eval: (row, ctx) => {
           const v = f(row, ctx)
           if (v instanceof Timespan) return new Timespan(-v.ms)
+          if (typeof v === 'bigint') return wrapLong(-v)
           const n = toKqlNumber(v)
           return n === null ? null : -n
         },

@@ -1,5 +1,6 @@
 /** KQL scalar values in JS: null, boolean, number, string, Date (datetime), Timespan, and JSON (dynamic). */
 import { parseDateTime } from '../schema/convert.ts'
+import { compareExact, involvesBigint } from './long.ts'
 import { timespanUnitMs } from './tokenizer.ts'
 
 /** A KQL timespan (milliseconds; sub-millisecond precision kept as a fraction). */
@@ -100,8 +101,14 @@ export const truthy = (v: unknown): boolean => v === true
 
 export const isNullish = (v: unknown): v is null | undefined => v === null || v === undefined
 
-/** Value equality across KQL types (datetime by instant, timespan by length, dynamic by JSON). */
+/** Value equality across KQL types (datetime by instant, timespan by length, dynamic by JSON, longs exactly). */
 export const kqlEquals = (a: unknown, b: unknown): boolean => {
+  if (involvesBigint(a, b)) {
+    const c = compareExact(a, b)
+    if (c !== undefined) return c === 0
+    const [x, y] = [toKqlNumber(a), toKqlNumber(b)]
+    return x !== null && x === y
+  }
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime()
   if (a instanceof Timespan && b instanceof Timespan) return a.ms === b.ms
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null)
@@ -125,6 +132,10 @@ export const kqlCompare = (a: unknown, b: unknown): number | undefined => {
     return x === null || y === null ? undefined : x.ms - y.ms
   }
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0
+  if (involvesBigint(a, b)) {
+    const c = compareExact(a, b)
+    if (c !== undefined) return c
+  }
   const x = toKqlNumber(a)
   const y = toKqlNumber(b)
   return x === null || y === null ? undefined : x - y

@@ -2,6 +2,7 @@
  * The Log Analytics query API's response shapes: `{tables:[{name, columns:[{name,type}], rows}]}` with values as
  * the service writes them (datetimes as ISO text, dynamic values as JSON text), and its error bodies. Pure.
  */
+import { stringifyJson } from '../json-lossless.ts'
 import { KqlError } from '../kql/errors.ts'
 import type { QueryResult } from '../kql/query.ts'
 import type { KqlType } from '../kql/types.ts'
@@ -17,8 +18,8 @@ const cellJson = (type: KqlType, v: unknown): string => {
     case 'timespan':
       return JSON.stringify(v instanceof Timespan ? v.toString() : toKqlString(v))
     case 'dynamic':
-      // The service sends dynamic values as JSON text; clients parse it back.
-      return JSON.stringify(JSON.stringify(v))
+      // The service sends dynamic values as JSON text; clients parse it back. (Longs inside stay exact.)
+      return JSON.stringify(stringifyJson(v))
     case 'int':
     case 'long':
     case 'real':
