@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
+import { ARM_DCR_PATH, handleArmDcr } from './arm.ts'
 import {
   CA_CERT_FILE,
   type CertificateAuthority,
@@ -273,6 +274,15 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         })
       }
       if (url.pathname.startsWith(CONTROL_PREFIX)) return handleControl(req, res, url, emulator!)
+      const arm = ARM_DCR_PATH.exec(url.pathname)
+      if (arm !== null) {
+        return handleArmDcr(req, res, url, arm, {
+          rules: rulesById.values(),
+          tokens,
+          origin,
+          authorityUri: `${origin}/${tenantId}`,
+        })
+      }
       if (tokens.handles(url.pathname)) return tokens.handle(req, res, url, origin)
       req.resume()
       sendAzureError(res, { status: 404, code: 'NotFound', message: `No resource at ${url.pathname}.` }, randomUUID())

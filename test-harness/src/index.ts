@@ -2,6 +2,8 @@
  * `@dcr-logs/test-harness`: a local HTTPS emulator of the Azure Monitor Logs Ingestion API and the Entra token
  * service, for tests, demos and CI.
  */
+export { ARM_AUDIENCE, ARM_DCR_API_VERSIONS } from './arm.ts'
+export { COMMON_SECURITY_LOG_DCR, SYSLOG_DCR } from './builtin-table-dcrs.ts'
 export { type CertificateAuthority, createCertificateAuthority, loadOrCreateCertificateAuthority } from './certs.ts'
 export { type DcrDefinition, deriveImmutableId, type LoadedDcr, loadDcrs } from './dcr-loader.ts'
 export {
