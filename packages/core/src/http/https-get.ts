@@ -21,6 +21,16 @@ export type HttpsGetOutcome =
 
 const MAX_BODY = 4 * 1024 * 1024
 
+/** A failed request as an outcome: the error's code (`ECONNRESET` when it has none) and message. */
+export const networkOutcome = (error: unknown): { kind: 'network'; code: string; message: string } => {
+  const e = error as NodeJS.ErrnoException
+  return {
+    kind: 'network',
+    code: typeof e?.code === 'string' ? e.code : 'ECONNRESET',
+    message: e?.message ?? String(error),
+  }
+}
+
 export const httpsGet = (url: URL, options: HttpsGetOptions): Promise<HttpsGetOutcome> =>
   new Promise((resolve) => {
     const ca = options.ca === undefined ? undefined : [...tls.rootCertificates, ...options.ca]
@@ -40,14 +50,7 @@ export const httpsGet = (url: URL, options: HttpsGetOptions): Promise<HttpsGetOu
       agent.destroy()
       resolve(outcome)
     }
-    const fail = (error: unknown) => {
-      const e = error as NodeJS.ErrnoException
-      settle({
-        kind: 'network',
-        code: typeof e?.code === 'string' ? e.code : 'ECONNRESET',
-        message: e?.message ?? String(error),
-      })
-    }
+    const fail = (error: unknown) => settle(networkOutcome(error))
     const abortWith = (code: string, message: string) => req.destroy(Object.assign(new Error(message), { code }))
     const onAbort = () => abortWith('ABORT_ERR', 'the request was aborted')
     const timer = setTimeout(
