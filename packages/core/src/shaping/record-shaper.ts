@@ -49,6 +49,9 @@ export interface RecordShaperOptions {
   emitWarning?: EmitWarning | undefined
 }
 
+const isRecord = (value: unknown): value is LogColumns =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
 class ConformCounter {
   records = 0
   changed = 0
@@ -64,7 +67,7 @@ export const createRecordShaper = (options: RecordShaperOptions): RecordShaper |
   const map = preset === undefined ? undefined : (record: LogColumns) => preset.map(record, presetOptions)
   const mode = options.conform
   if (mode === 'off' || options.declaration === undefined) {
-    return map === undefined ? undefined : { shape: map, stats: () => undefined }
+    return map === undefined ? undefined : { shape: (r) => (isRecord(r) ? map(r) : r), stats: () => undefined }
   }
   const conform: Conformer = createConformer(options.declaration)
   const converting = mode === 'convert'
@@ -72,6 +75,8 @@ export const createRecordShaper = (options: RecordShaperOptions): RecordShaper |
   const count = new ConformCounter()
 
   const shape = (pushed: LogColumns): LogColumns => {
+    // not a record: the serialiser refuses it with its own message
+    if (!isRecord(pushed)) return pushed
     const record = map === undefined ? pushed : map(pushed)
     const result = conform(record)
     count.records++

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   createLogsIngestionClient,
   DEFAULT_COLUMNS,
+  type DropEvent,
   fetchStreamDeclaration,
   type LogsIngestionClientOptions,
 } from '../../src/index.ts'
@@ -107,6 +108,19 @@ describe('DCR-aware sending', () => {
     expect(stats.conform).toMatchObject({ mode: 'check', unknownFields: 1, droppedValues: 1 })
     expect(warnings).toHaveLength(2)
     expect(emulator.dcrErrors()).not.toEqual([])
+  })
+
+  it('refuses a value that is not a record as before, with a declaration and a preset', async () => {
+    const drops: DropEvent[] = []
+    const client = createLogsIngestionClient(
+      options({ streamDeclaration: DEFAULT_COLUMNS, preset: 'syslog', onDrop: (e) => drops.push(e) }),
+      { env: {} },
+    )
+    expect(client.push(null as never)).toBe(false)
+    await client.close()
+    expect(drops.map((d) => [d.reason, d.error.message])).toEqual([
+      ['invalid-record', expect.stringContaining('a record must be an object of column → value (got null)')],
+    ])
   })
 
   it('reads the declaration, endpoint and rule id from Resource Manager with the same credential', async () => {

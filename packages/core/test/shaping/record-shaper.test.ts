@@ -146,4 +146,12 @@ describe('createRecordShaper', () => {
     expect(s.shape({ Body: 'b' })).toMatchObject({ SyslogMessage: 'b', Facility: 'user' })
     expect(s.stats()).toBeUndefined()
   })
+
+  it('hands a value that is not a record on unchanged, for the client to refuse', () => {
+    for (const s of [shaper().s, shaper({ preset: 'syslog' }).s, shaper({ preset: 'syslog', conform: 'off' }).s]) {
+      expect(s.shape(null as never)).toBeNull()
+      expect(s.shape('text' as never)).toBe('text')
+      expect(s.shape([1] as never)).toEqual([1])
+    }
+  })
 })
