@@ -57,6 +57,8 @@ export interface LoadedDcr {
   kind: string | undefined
   location: string | undefined
   streams: Map<string, LoadedStream>
+  /** `properties` with template expressions resolved (what an ARM read of the DCR returns). */
+  properties: Record<string, unknown>
   /** Where it came from (a file path or a description), for messages. */
   source: string
 }
@@ -389,6 +391,7 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
     kind: typeof resource['kind'] === 'string' ? resource['kind'] : undefined,
     location: typeof resource['location'] === 'string' ? resource['location'] : undefined,
     streams,
+    properties: props,
     source,
   }
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CA_CERT_FILE, loadOrCreateCertificateAuthority } from './ca-store.ts'
 import { type CertificateAuthority, createCertificateAuthority, LOOPBACK_NAMES } from './certs.ts'
+import { ARM_DCR_PATH, handleArmDcr } from './arm.ts'
 import { CONTROL_PREFIX, handleControl } from './control.ts'
 import { DASHBOARD_PATH, Dashboard } from './dashboard/dashboard-api.ts'
 import { loadRules } from './dcr-input.ts'
@@ -215,6 +216,15 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         return handleQueryApi(req, res, url, { store, workspaces, tokens, now, authorityUri: `${origin}/${tenantId}` })
       }
       if (managedIdentity.handles(url.pathname)) return managedIdentity.handle(req, res, url)
+      const arm = ARM_DCR_PATH.exec(url.pathname)
+      if (arm !== null) {
+        return handleArmDcr(req, res, url, arm, {
+          rules: rulesById.values(),
+          tokens,
+          origin,
+          authorityUri: `${origin}/${tenantId}`,
+        })
+      }
       if (tokens.handles(url.pathname)) {
         return tokens.handle(req, res, url, requestOrigin(req.headers.host, knownNames, origin))
       }

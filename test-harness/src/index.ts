@@ -2,6 +2,8 @@
  * `@dcr-logs/test-harness`: a local HTTPS emulator of the Azure Monitor Logs Ingestion API and the Entra token
  * service, for tests, demos and CI.
  */
+export { ARM_AUDIENCE, ARM_DCR_API_VERSIONS } from './arm.ts'
+export { COMMON_SECURITY_LOG_DCR, SYSLOG_DCR } from './builtin-table-dcrs.ts'
 export { loadOrCreateCertificateAuthority, type StoredCertificateAuthority } from './ca-store.ts'
 export {
   type CertificateAuthority,

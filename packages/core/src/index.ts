@@ -91,6 +91,8 @@ export {
   syslogSeverity,
   toSyslogColumns,
 } from './presets/syslog.js'
+export type { FieldMatch, FieldValue, RouteMatch, RouteOptions } from './routing/route-options.js'
+export { DEFAULT_ROUTE } from './routing/route-options.js'
 export type { ColumnDefinition, StreamColumnType, TableColumnType } from './schema.js'
 export {
   DEFAULT_COLUMN_DESCRIPTIONS,
@@ -104,6 +106,11 @@ export {
 export type { SerializeOptions, SerializeResult } from './serialize.js'
 export { serializeRecord } from './serialize.js'
 export { severityNumberFor } from './severity.js'
+export { UNCONVERTIBLE_VALUE_WARNING, UNDECLARED_FIELD_WARNING } from './shaping/conform-notices.js'
+export type { FetchedStreamDeclaration, FetchStreamDeclarationOptions } from './shaping/fetch-declaration.js'
+export { fetchStreamDeclaration, RESOURCE_MANAGER_ENDPOINTS } from './shaping/fetch-declaration.js'
+export type { ConformStats } from './shaping/record-shaper.js'
+export type { ConformMode, PresetOptions, StreamDeclarationOption } from './shaping/shaping-options.js'
 export type {
   AccessToken,
   AzureCloud,

@@ -4,7 +4,16 @@
  */
 import { credentialFromEnv, validateCredential } from './credential-options.js'
 import { cloudForEndpoint, invalid, isLoopbackHost, isNoProxy, parseBool, Redacted, show } from './option-values.js'
+import type { PresetName } from './presets/index.js'
+import { TABLE_PRESETS } from './presets/index.js'
+import { type RouteOptions, validateRoutes } from './routing/route-options.js'
 import { DEFAULT_STREAM_NAME } from './schema.js'
+import {
+  type ConformMode,
+  type PresetOptions,
+  resolveShaping,
+  type StreamDeclarationOption,
+} from './shaping/shaping-options.js'
 import type { AzureCloud, CredentialConfig, DropEvent, OverflowPolicy, TokenCredential } from './types.js'
 
 /** Options of `createLogsIngestionClient()`. Every field is optional where an environment variable or default exists. */
@@ -87,6 +96,24 @@ export interface LogsIngestionClientOptions {
    * Env `DCR_LOGS_STRICT_OPTIONS`. @defaultValue `DEFAULTS.strictOptions`
    */
   strictOptions?: boolean
+  /**
+   * A built-in table preset: each record (of the default shape) is mapped to the table's columns after the
+   * adapter's mapping; implies the preset's stream declaration and, as the default `streamName`, its stream.
+   * Env `DCR_LOGS_PRESET`.
+   */
+  preset?: PresetName
+  /** Options of the preset: `facility` (syslog); `deviceVendor`, `deviceProduct` (commonSecurityLog). */
+  presetOptions?: PresetOptions
+  /**
+   * The DCR stream's declaration, to check records against before sending (see `conform`): the columns, or
+   * `{ file }` (a DCR or declaration JSON file). `fetchStreamDeclaration()` reads it from Azure.
+   * Env `DCR_LOGS_STREAM_DECLARATION` (a file path).
+   */
+  streamDeclaration?: StreamDeclarationOption
+  /** What to do with records that do not fit the stream declaration. @defaultValue `DEFAULTS.conform` */
+  conform?: ConformMode
+  /** Routes: records matching a route go to its stream or DCR; the others to the top-level one. */
+  routes?: readonly RouteOptions[]
 }
 
 /** Every option name of `LogsIngestionClientOptions`, at run time (for the unknown-name check). */
@@ -127,6 +154,11 @@ export const CORE_OPTION_NAMES = [
   'onDrop',
   'userAgentSuffix',
   'strictOptions',
+  'preset',
+  'presetOptions',
+  'streamDeclaration',
+  'conform',
+  'routes',
 ] as const satisfies ReadonlyArray<keyof LogsIngestionClientOptions>
 
 // a compile error here means an option was added to the interface but not to CORE_OPTION_NAMES
@@ -170,6 +202,8 @@ export const DEFAULTS = Object.freeze({
   maxBisectRequests: 128,
   tokenRefreshMarginMs: 300_000,
   closeTimeoutMs: 10_000,
+  /** Used only with a `streamDeclaration` or a `preset`. */
+  conform: 'convert' as ConformMode,
 })
 
 /** Options after defaults, environment and validation. */
@@ -213,6 +247,12 @@ export interface ResolvedOptions {
   closeTimeoutMs: number
   onDrop: ((event: DropEvent) => void) | undefined
   userAgentSuffix: string | undefined
+  preset: PresetName | undefined
+  presetOptions: Readonly<PresetOptions> | undefined
+  streamDeclaration: StreamDeclarationOption | undefined
+  conform: ConformMode
+  /** As given, validated; `[]` without routes. */
+  routes: readonly RouteOptions[]
   /** Unusual but accepted values (for example a ruleId not shaped like `dcr-<32 hex>`). */
   warnings: string[]
 }
@@ -358,8 +398,14 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
     )
   }
 
+  // preset, stream declaration and conform (before streamName: a preset implies its stream)
+  const shaping = resolveShaping((key) => pick(user, env, key), user.presetOptions, DEFAULTS.conform)
+  const routes = validateRoutes(user.routes)
+
   // streamName
-  const streamName = pick(user, env, 'streamName').value ?? DEFAULTS.streamName
+  const streamName =
+    pick(user, env, 'streamName').value ??
+    (shaping.preset === undefined ? DEFAULTS.streamName : TABLE_PRESETS[shaping.preset].streamName)
   if (typeof streamName !== 'string' || !/^(Custom|Microsoft)-[A-Za-z0-9_-]+$/.test(streamName)) {
     throw invalid(
       'streamName',
@@ -489,6 +535,8 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
     truncationMarker,
     onDrop: user.onDrop,
     userAgentSuffix: userAgentSuffix as string | undefined,
+    ...shaping,
+    routes,
     warnings,
   }
 }

@@ -3,6 +3,7 @@
  * Implementations live elsewhere; this file holds types only.
  */
 import type { ResolvedOptions } from './options.js'
+import type { ConformStats } from './shaping/record-shaper.js'
 
 /** An access token as returned by a `TokenCredential` (same shape as `@azure/core-auth`). */
 export interface AccessToken {
@@ -100,6 +101,8 @@ export interface DropEvent {
   retriable: boolean
   /** A readable error: what happened, how often, what to do. */
   error: Error
+  /** The route the records took, for a client with `routes` (`'default'` for the top-level options). */
+  route?: string
 }
 
 /** A record to send: column name → value. Dates become ISO strings; everything else is serialised safely. */
@@ -159,6 +162,10 @@ export interface LogsIngestionStats {
   /** Buffered bytes (serialised JSON). */
   queuedBytes: number
   lastError?: { message: string; code?: string; status?: number; at: string }
+  /** What the stream declaration check found (with a `streamDeclaration` or a `preset`). */
+  conform?: ConformStats
+  /** Each route's statistics, by route name (`'default'` for the top-level options), for a client with `routes`. */
+  routes?: Record<string, LogsIngestionStats>
 }
 
 /** Records that never reached `push()`, reported through `reportDrop()`. */
