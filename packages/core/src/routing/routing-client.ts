@@ -157,6 +157,13 @@ export class RoutingClient implements LogsIngestionClient {
     return this._closing
   }
 
+  abandon(detail: string): number {
+    this._closing ??= Promise.resolve({ settled: false, pending: 0 })
+    let pending = 0
+    for (const c of this._clients) pending += c.abandon(detail)
+    return pending
+  }
+
   stats(): LogsIngestionStats {
     return mergeStats(new Map(this._clients.map((c, i) => [this._names[i]!, c.stats()])))
   }

@@ -88,7 +88,13 @@ describe('routes', () => {
     client.push(record('nightly export', { ScopeName: 'jobs' }))
     await client.close()
 
-    expect(emulator.rows<AppLogsRow>('AppLogs_CL').map((r) => r.Body)).toEqual(['page viewed', 'nightly export'])
+    // two routes write to AppLogs_CL, each with its own requests: their order of arrival is not fixed
+    expect(
+      emulator
+        .rows<AppLogsRow>('AppLogs_CL')
+        .map((r) => r.Body)
+        .sort(),
+    ).toEqual(['nightly export', 'page viewed'])
     expect(emulator.rows('Audit_CL').map((r) => [r['Actor'], r['Action']])).toEqual([
       ['ann', 'role granted'],
       ['bob', 'login refused'],
@@ -113,6 +119,22 @@ describe('routes', () => {
       unknownFieldNames: expect.arrayContaining(['ScopeName']),
     })
     expect(client.closed).toBe(true)
+  })
+
+  it('abandon() reports what every route still holds, synchronously', async () => {
+    const drops: DropEvent[] = []
+    const client = createLogsIngestionClient(routed({ lingerMs: 60_000, onDrop: (e) => drops.push(e) }), { env: {} })
+    client.push(record('page viewed'))
+    client.push(record('role granted', { Attributes: { audit: true, actor: 'ann' } }))
+    client.push(record('disk full', { SeverityText: 'error', SeverityNumber: 17 }))
+    expect(client.abandon('lost at exit')).toBe(3)
+    expect(drops.map((d) => [d.route, d.reason, d.records.length]).sort()).toEqual([
+      ['audit', 'shutdown-timeout', 1],
+      ['default', 'shutdown-timeout', 1],
+      ['errors', 'shutdown-timeout', 1],
+    ])
+    expect(client.closed).toBe(true)
+    expect(client.stats().records).toMatchObject({ accepted: 3, dropped: 3, queued: 0 })
   })
 
   it("gives each route its buffer share, so one route's flood drops only its own records", async () => {
