@@ -180,8 +180,13 @@ export const DEFAULTS = Object.freeze({
   maxRecordsPerRequest: 100_000,
   lingerMs: 1_000,
   concurrency: 2,
-  maxBufferBytes: 64 * 1024 * 1024,
-  maxBufferRecords: 200_000,
+  /**
+   * Room for a burst: 300,000 records of about 360 bytes pushed as fast as one thread serialises them leave up to
+   * about 70 MiB waiting while the other core compresses (benchmarks/RESULTS.md, scenario 1). Memory-tight
+   * containers lower it; what does not fit is reported (`buffer-full`), never lost silently.
+   */
+  maxBufferBytes: 128 * 1024 * 1024,
+  maxBufferRecords: 500_000,
   overflow: 'drop-oldest' as OverflowPolicy,
   /** The service truncates longer fields silently; we cut first so the cut is visible. */
   maxFieldBytes: 65_536,

@@ -100,7 +100,14 @@ export class RecordQueue {
       this._push(json, time)
       return { added: true, evicted: undefined }
     }
-    if (this._limits.overflow !== 'drop-oldest' || chars > this._limits.maxChars) return { added: false }
+    if (chars > this._limits.maxChars) return { added: false }
+    if (this._limits.overflow !== 'drop-oldest') {
+      // full means no room left at all: a record arriving while there is some still gets in (the bound is
+      // exceeded by at most that record), so a push right after waitForSpace() resolved is never refused
+      if (!this.hasRoom()) return { added: false }
+      this._push(json, time)
+      return { added: true, evicted: undefined }
+    }
     // evict from the head until the record fits. What is reserved downstream (pieces compressing, bodies being
     // filled) cannot be evicted: when only that is left, the newest record is still taken, as drop-oldest
     // promises, and the bound is exceeded by at most those few pieces and bodies
