@@ -26,6 +26,8 @@ import type { PackOptions } from './packer.js'
 import { Pipeline } from './pipeline.js'
 import { RecordQueue } from './record-queue.js'
 import { type SerializeOptions, serializeRecord, serializeValue } from './serialize.js'
+import { KeepingDropReporter } from './spool/keeping-drops.js'
+import { Spool } from './spool/spool.js'
 import { StatsCounter } from './stats.js'
 import type {
   CloseOptions,
@@ -76,6 +78,10 @@ class Client implements LogsIngestionClient {
   private readonly _pipeline: Pipeline
   private readonly _waiters = new Waiters()
   private readonly _serializeOptions: SerializeOptions
+  /** The durable spool, when `spool` is on. */
+  private readonly _spool: Spool | undefined
+  /** flush() calls waiting on records the spool still has to read back (those are sealed as they arrive). */
+  private _spoolFlushes = 0
   /** Aborted when close() gives up waiting: in-flight requests and backoff sleeps end. */
   private readonly _shutdown = new AbortController()
   /** Seq of the last accepted record (the queue numbers records from 1). */
@@ -126,7 +132,7 @@ class Client implements LogsIngestionClient {
       },
       onRefreshError: (error) => debug(() => `background token refresh failed: ${messageOf(error)}`),
     })
-    this._drops = new DropReporter(
+    this._drops = new (o.spool ? KeepingDropReporter : DropReporter)(
       this._stats,
       o.onDrop,
       this._now,
@@ -179,8 +185,12 @@ class Client implements LogsIngestionClient {
       { pack, concurrency: o.concurrency, parallelism: COMPRESSION_PARALLELISM },
       this._delivery,
       this._drops,
-      () => this._waiters.notify(),
+      () => {
+        this._waiters.notify()
+        this._spool?.advance()
+      },
     )
+    this._spool = o.spool ? this._openSpool(o.spool) : undefined
     this._serializeOptions = {
       maxFieldBytes: o.maxFieldBytes,
       truncationMarker: o.truncationMarker,
@@ -194,6 +204,36 @@ class Client implements LogsIngestionClient {
       () =>
         `client for ${url.origin} rule ${o.ruleId} stream ${o.streamName}, scope ${o.scope}${o.proxy ? `, proxy ${o.proxy.host}` : ''}`,
     )
+  }
+
+  private _openSpool(settings: NonNullable<ResolvedOptions['spool']>): Spool {
+    const spool = new Spool(settings, {
+      queue: this._queue,
+      nextSeq: () => this._seq + 1,
+      loaded: (count) => {
+        if (count > 0) {
+          this._seq += count
+          if (this._spoolFlushes > 0) this._pipeline.sealUpTo(this._seq)
+          this._armLinger()
+          this._schedulePump()
+        }
+        // flush() may have been waiting on the spool alone
+        this._waiters.notify()
+      },
+      oldestPendingSeq: () => this._pipeline.oldestPendingSeq(),
+      handedThroughSeq: () => this._seq - this._queue.length - this._pipeline.packingRecords,
+      unspill: (jsons, times) => {
+        for (let i = 0; i < jsons.length; i++) this._enqueue(jsons[i]!, times[i]!)
+      },
+      warn: (message) => {
+        publish('warning', () => ({ message }))
+        debug(() => `warning: ${message}`)
+        this._stats.error(message, undefined, undefined, new Date(this._now()))
+      },
+    })
+    ;(this._drops as KeepingDropReporter).spool = spool
+    spool.load()
+    return spool
   }
 
   get closed(): boolean {
@@ -248,16 +288,28 @@ class Client implements LogsIngestionClient {
       })
       return false
     }
+    const time = r.time ?? Number.NaN
+    if (this._spool?.accept(json, time, this._queue.hasRoom(json.length), this._seq + 1) === 'spilled') {
+      // on disk only, read back when memory has room
+      this._stats.accepted++
+      return true
+    }
+    if (!this._enqueue(json, time)) return false
+    this._stats.accepted++
+    return true
+  }
+
+  /** Queues a serialised record under the overflow policy (false: refused, and reported). */
+  private _enqueue(json: string, time: number): boolean {
     // drop-oldest: pieces cut but not yet compressing hold older records than the queue, so they go first
     if (this._o.overflow === 'drop-oldest')
       while (!this._queue.hasRoom(json.length) && this._pipeline.evictOldestWaiting()) {}
-    const added = this._queue.add(json, r.time ?? Number.NaN)
+    const added = this._queue.add(json, time)
     if (!added.added) {
       this._drops.overflow([json])
       return false
     }
     this._seq++
-    this._stats.accepted++
     if (added.evicted !== undefined) this._drops.overflow(added.evicted.jsons)
     this._armLinger()
     this._schedulePump()
@@ -280,7 +332,7 @@ class Client implements LogsIngestionClient {
     this._linger = setTimeout(() => {
       this._linger = undefined
       this._pipeline.sealUpTo(this._seq)
-      this._pipeline.pump()
+      this._pump()
     }, this._o.lingerMs)
     // a logger must never keep a process alive
     this._linger.unref()
@@ -292,8 +344,13 @@ class Client implements LogsIngestionClient {
     // off the caller's stack: push() only serialises and enqueues
     setImmediate(() => {
       this._pumpScheduled = false
-      this._pipeline.pump()
+      this._pump()
     })
+  }
+
+  private _pump(): void {
+    this._pipeline.pump()
+    this._spool?.advance()
   }
 
   // ---- flush, close, waits ----
@@ -310,9 +367,21 @@ class Client implements LogsIngestionClient {
     const target = this._seq
     this._drops.flushOverflow()
     this._pipeline.sealUpTo(target)
-    this._pipeline.pump()
-    await this._waiters.wait(() => this._settledUpTo(target), { timeoutMs: options.timeoutMs, signal: options.signal })
-    return { settled: this._settledUpTo(target), pending: this._pending() }
+    this._pump()
+    // records waiting in the spool were pushed (or left by an earlier process) before this call, too
+    const spool = this._spool
+    const spoolTarget = spool?.flushTarget()
+    const settled =
+      spool === undefined || spoolTarget === undefined
+        ? () => this._settledUpTo(target)
+        : () => this._settledUpTo(target) && spool.settledThrough(spoolTarget)
+    if (spoolTarget !== undefined) this._spoolFlushes++
+    try {
+      await this._waiters.wait(settled, { timeoutMs: options.timeoutMs, signal: options.signal })
+    } finally {
+      if (spoolTarget !== undefined) this._spoolFlushes--
+    }
+    return { settled: settled(), pending: this._pending() }
   }
 
   waitForSpace(options: WaitForSpaceOptions = {}): Promise<boolean> {
@@ -330,6 +399,8 @@ class Client implements LogsIngestionClient {
     // `closed` is already true: later pushes are reported as 'closed', and waitForSpace() answers false
     this._waiters.notify()
     const result = await this.flush({ timeoutMs })
+    // what is still pending now stays in the spool for the next start
+    this._spool?.freeze()
     this._shutdown.abort()
     if (this._linger !== undefined) clearTimeout(this._linger)
     this._linger = undefined
@@ -337,17 +408,20 @@ class Client implements LogsIngestionClient {
     await this._waiters.wait(() => this._pipeline.idle)
     this._pipeline.stop(`still queued when close() reached its ${timeoutMs} ms deadline`)
     this._drops.flushOverflow()
+    this._spool?.close()
     this._transport.close()
     this._waiters.notify()
     return { settled: result.settled, pending: this._pending() }
   }
 
   stats(): LogsIngestionStats {
-    return this._stats.snapshot(
+    const stats = this._stats.snapshot(
       this._queue.length + this._pipeline.packingRecords,
       this._delivery.inFlightRecords,
       this._queue.totalChars,
     )
+    if (this._spool !== undefined) stats.spool = this._spool.stats()
+    return stats
   }
 }
 
