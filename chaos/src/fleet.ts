@@ -1,0 +1,2 @@
+/** `pnpm fleet`: the fleet simulation (see fleet-run.ts). */
+export {}
