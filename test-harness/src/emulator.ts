@@ -25,7 +25,7 @@ import type { Row } from './schema/convert.ts'
 import type { TableSchema } from './schema/types.ts'
 import { type DcrLogError, type RequestRecord, Store } from './store.ts'
 import { BUILT_IN_TABLES, normaliseTableSchema } from './tables.ts'
-import { Throttle } from './throttle.ts'
+import { Throttle, type ThrottleOptions } from './throttle.ts'
 import { TokenService, WELL_KNOWN_RESOURCES } from './token-service.ts'
 
 /** A DCR the emulator serves. */
@@ -87,6 +87,11 @@ export interface Emulator extends Readonly<EmulatorInfo> {
   dcrErrors(): DcrLogError[]
   /** Replaces the fault plan; `undefined` removes it. Throws `EmulatorError('INVALID_OPTIONS')` for a bad plan. */
   setFaults(plan: FaultPlan | FaultRule[] | undefined): void
+  /**
+   * Changes the per-DCR budgets while running (a budget cut mid-run); `false` turns throttling off. Windows in
+   * progress keep their counts. Throws `EmulatorError('INVALID_OPTIONS')` for an invalid budget.
+   */
+  setThrottle(throttle: ThrottleOptions | false): void
   /** The active fault plan. */
   faults(): FaultPlan | undefined
   /** Mints an access token without the HTTP round trip (for curl, or tests of foreign and expired tokens). */
@@ -223,7 +228,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     now,
   })
   const store = new Store(options.retainRows ?? DEFAULTS.retainRows)
-  const throttle = options.throttle === false ? undefined : new Throttle(options.throttle ?? {})
+  let throttle = options.throttle === false ? undefined : new Throttle(options.throttle ?? {})
   let plan: FaultPlan | undefined
   let injector: FaultInjector | undefined
   const setFaults = (p: FaultPlan | FaultRule[] | undefined): void => {
@@ -360,6 +365,12 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     requests: () => store.requests(),
     dcrErrors: () => store.errors(),
     setFaults,
+    setThrottle(budget) {
+      validateOptions({ throttle: budget })
+      if (budget === false) throttle = undefined
+      else if (throttle === undefined) throttle = new Throttle(budget)
+      else throttle.configure(budget)
+    },
     faults: () => (plan === undefined ? undefined : structuredClone(plan)),
     createAccessToken: (o = {}) => tokens.mintToken(o),
     reset() {
