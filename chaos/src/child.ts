@@ -4,6 +4,7 @@
  * on disk), and at the end what was dropped. The parent may `kill -9` it at any moment.
  */
 import { cpuUsage, memoryUsage } from 'node:process'
+import { DelayMeter } from './child/delays.ts'
 import { createDriver, type DropTally } from './child/drivers.ts'
 import { bodyFor, type ChildMessage, type ChildTask } from './protocol.ts'
 
@@ -21,6 +22,7 @@ const main = async (): Promise<void> => {
   const cpu = cpuUsage()
   const tally: DropTally = { seqs: {}, counts: {} }
   const driver = await createDriver(task, tally)
+  const delays = task.measureDelays ? new DelayMeter() : undefined
   let peakRss = memoryUsage.rss()
   const perSlice = Math.max(1, Math.round((task.ratePerSec * sliceMs) / 1000))
   const end = task.from + task.count
@@ -29,6 +31,7 @@ const main = async (): Promise<void> => {
   while (next < end) {
     const sliceStart = performance.now()
     const stop = Math.min(end, next + perSlice)
+    delays?.logged(stop - next)
     for (; next < stop; next++) driver.log(bodyFor(task.tag, next))
     // the slice's turn ends here: a spool has written it before this timer fires
     const wait = Math.max(0, sliceMs - (performance.now() - sliceStart))
@@ -50,6 +53,7 @@ const main = async (): Promise<void> => {
     peakRssBytes: Math.max(peakRss, memoryUsage.rss()),
     cpuMs: (used.user + used.system) / 1000,
     elapsedMs: performance.now() - started,
+    delays: delays?.histogram,
   })
   process.disconnect?.()
 }

@@ -17,6 +17,8 @@ export interface ChildTask {
   closeTimeoutMs: number
   /** Text before the sequence number in `Body`, so rows are identified by run and seq. */
   tag: string
+  /** Measure each record's delay from logging to the 204 that carried it (core only). */
+  measureDelays?: boolean
 }
 
 export type ChildMessage =
@@ -33,6 +35,8 @@ export type ChildMessage =
       peakRssBytes: number
       cpuMs: number
       elapsedMs: number
+      /** Delivery delays (10 ms buckets → records), when measured. */
+      delays: Record<number, number> | undefined
     }
 
 /** `Body` of record `seq`: `<tag>:<seq>`. */

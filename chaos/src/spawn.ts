@@ -12,6 +12,8 @@ export interface RunningChild {
   readonly done: Promise<ChildDone | undefined>
   /** Last sequence number the child acknowledged (-1 before the first). */
   readonly acked: () => number
+  /** When the child acknowledged its first and its latest slice (epoch ms; NaN before the first). */
+  readonly ackTimes: () => { first: number; last: number }
   /** Stats of the child's client, as last reported. */
   readonly lastStats: () => LogsIngestionStats | undefined
 }
@@ -28,13 +30,24 @@ export const spawnChild = (task: ChildTask, env: Record<string, string>): Runnin
   })
   let acked = task.from - 1
   let stats: LogsIngestionStats | undefined
+  let firstAck = Number.NaN
+  let lastAck = Number.NaN
   let summary: ChildDone | undefined
   child.on('message', (m: ChildMessage) => {
     if (m.type === 'acked') {
       acked = m.seq
+      lastAck = Date.now()
+      if (Number.isNaN(firstAck)) firstAck = lastAck
       if (m.stats !== undefined) stats = m.stats
     } else summary = m
   })
-  const done = new Promise<ChildDone | undefined>((resolve) => child.once('exit', () => resolve(summary)))
-  return { process: child, done, acked: () => acked, lastStats: () => stats }
+  // 'close', not 'exit': messages still in the IPC channel arrive before it
+  const done = new Promise<ChildDone | undefined>((resolve) => child.once('close', () => resolve(summary)))
+  return {
+    process: child,
+    done,
+    acked: () => acked,
+    lastStats: () => stats,
+    ackTimes: () => ({ first: firstAck, last: lastAck }),
+  }
 }
