@@ -2,7 +2,7 @@
  * The durable spool with a client: records reach disk as they are accepted, delivered segments go away, leftovers
  * are replayed first on the next start, overflow spills to disk instead of dropping.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { collectWarnings, hanging, ok, range, recording, spooledClient, tempDir } from './helpers.ts'
@@ -14,12 +14,16 @@ afterEach(() => warnings?.stop())
 
 describe('spool', () => {
   it('writes each accepted record to a segment by the end of the turn, and leaves an empty directory once all is delivered', async () => {
-    const dir = tempDir()
+    const dir = join(tempDir(), 'created', 'spool')
     const { transport, delivered } = recording()
     const { client, drops } = spooledClient(dir, transport)
     for (const i of range(0, 500)) client.push({ i, Body: `record ${i}` })
     await Promise.resolve() // the turn's microtasks: the batch is written
     const [segment] = segmentFiles(dir)
+    // records may hold personal data: only the owner may read them
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    expect(statSync(join(dir, segment!)).mode & 0o777).toBe(0o600)
+    expect(statSync(join(dir, 'checkpoint')).mode & 0o777).toBe(0o600)
     const text = readFileSync(join(dir, segment!), 'latin1')
     expect(text.startsWith('DCRLSPL1')).toBe(true)
     expect(text).toContain('"Body":"record 499"')
