@@ -59,7 +59,10 @@ describe('dependency audit in CI', () => {
   })
 
   it('fails on a high or critical advisory', async () => {
-    const found = await audit('│ high │ Prototype Pollution in some-package │\n1 vulnerabilities found\nSeverity: 1 high', 1)
+    const found = await audit(
+      '│ high │ Prototype Pollution in some-package │\n1 vulnerabilities found\nSeverity: 1 high',
+      1,
+    )
     expect(found.code).toBe(1)
     expect(found.text).toMatch(/high or critical advisories/)
   })

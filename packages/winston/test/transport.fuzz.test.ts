@@ -6,8 +6,8 @@
  * multiplies the runs (`FUZZ_SCALE`).
  */
 import fc from 'fast-check'
-import winston from 'winston'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import winston from 'winston'
 import { endLogger, TABLE, useEmulator } from './helpers/emulator.ts'
 
 const budget = (runs: number) => ({
@@ -31,9 +31,13 @@ const metaValue = fc.oneof(
 )
 const meta = fc
   .tuple(
-    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('level', 'message', 'timestamp', 'stack', 'constructor')), metaValue, {
-      maxKeys: 5,
-    }),
+    fc.dictionary(
+      fc.oneof(fc.string(), fc.constantFrom('level', 'message', 'timestamp', 'stack', 'constructor')),
+      metaValue,
+      {
+        maxKeys: 5,
+      },
+    ),
     fc.boolean(),
     fc.boolean(),
   )

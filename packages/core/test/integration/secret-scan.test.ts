@@ -38,11 +38,20 @@ it('no secret or token appears in errors, onDrop, stats, diagnostics channels or
     ca: emulator.caCertificate,
     ...secrets,
   }
-  const { stdout, stderr } = await run(process.execPath, [new URL('./fixtures/secret-scenarios.mjs', import.meta.url).pathname], {
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: emulator.caFile, NODE_DEBUG: 'dcr-logs', SCAN_INPUT: JSON.stringify(input) },
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 120_000,
-  })
+  const { stdout, stderr } = await run(
+    process.execPath,
+    [new URL('./fixtures/secret-scenarios.mjs', import.meta.url).pathname],
+    {
+      env: {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: emulator.caFile,
+        NODE_DEBUG: 'dcr-logs',
+        SCAN_INPUT: JSON.stringify(input),
+      },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 120_000,
+    },
+  )
   const emitted = `${stdout}\n${stderr}`
   // the scenarios really failed the way they should (a scan of nothing proves nothing)
   for (const expected of [
