@@ -14,8 +14,6 @@ const send = (message: ChildMessage): Promise<void> =>
     process.send(message, undefined, {}, () => resolve())
   })
 
-const sliceMs = 10
-
 const main = async (): Promise<void> => {
   const task = JSON.parse(process.argv[2]!) as ChildTask
   const started = performance.now()
@@ -24,7 +22,10 @@ const main = async (): Promise<void> => {
   const driver = await createDriver(task, tally)
   const delays = task.measureDelays ? new DelayMeter() : undefined
   let peakRss = memoryUsage.rss()
+  const sliceMs = task.sliceMs ?? 10
+  const ackEveryMs = task.ackEveryMs ?? 0
   const perSlice = Math.max(1, Math.round((task.ratePerSec * sliceMs) / 1000))
+  let lastAck = Number.NEGATIVE_INFINITY
   const end = task.from + task.count
   let next = task.from
   let lastReport = 0
@@ -37,9 +38,12 @@ const main = async (): Promise<void> => {
     const wait = Math.max(0, sliceMs - (performance.now() - sliceStart))
     await new Promise((resolve) => setTimeout(resolve, wait))
     const now = performance.now()
-    const report = now - lastReport > 100 || next >= end
-    if (report) lastReport = now
-    await send({ type: 'acked', seq: next - 1, stats: report ? driver.stats() : undefined })
+    if (now - lastAck >= ackEveryMs || next >= end) {
+      lastAck = now
+      const report = now - lastReport > 100 || next >= end
+      if (report) lastReport = now
+      await send({ type: 'acked', seq: next - 1, stats: report ? driver.stats() : undefined })
+    }
     peakRss = Math.max(peakRss, memoryUsage.rss())
   }
   await driver.close()

@@ -19,6 +19,10 @@ export interface ChildTask {
   tag: string
   /** Measure each record's delay from logging to the 204 that carried it (core only). */
   measureDelays?: boolean
+  /** Log every this many ms (default 10). */
+  sliceMs?: number
+  /** Acknowledge at most this often (default 0: after every slice, as the kill loop needs). */
+  ackEveryMs?: number
 }
 
 export type ChildMessage =

@@ -5,7 +5,8 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Checkpoint, decodeCheckpoint, SEGMENT_FILE } from './format.js'
+import { type Checkpoint, decodeCheckpoint, SEGMENT_FILE, segmentOf } from './format.js'
+import type { Segment } from './segment-writer.js'
 
 export const LOCK_FILE = 'lock'
 export const CHECKPOINT_FILE = 'checkpoint'
@@ -78,4 +79,32 @@ export const removeFile = (path: string): void => {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
+}
+
+/**
+ * Segments an earlier process left, in id order, as not yet read back; those wholly before the checkpoint (a
+ * delete a crash interrupted) are removed. `nextId` is the id this process's first segment takes (1 when empty).
+ */
+export const findLeftovers = (
+  dir: string,
+): { leftovers: Segment[]; checkpoint: Checkpoint | undefined; nextId: number } => {
+  const checkpoint = readCheckpoint(dir)
+  const leftovers: Segment[] = []
+  for (const found of listSegments(dir)) {
+    if (checkpoint !== undefined && found.id < segmentOf(checkpoint.unsettled)) {
+      removeFile(found.path)
+      continue
+    }
+    leftovers.push({
+      ...found,
+      leftover: true,
+      nextIndex: 0,
+      flushedIndex: 0,
+      loadOffset: 0,
+      loadIndex: 0,
+      sealed: true,
+    })
+  }
+  const last = leftovers[leftovers.length - 1]
+  return { leftovers, checkpoint, nextId: last === undefined ? 1 : last.id + 1 }
 }

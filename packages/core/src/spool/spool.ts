@@ -4,13 +4,12 @@
  * once delivered or dropped. A checkpoint records how far that is, so a restart replays only what was not
  * settled: at-least-once, with possible duplicates limited to records that were in requests.
  */
-import { closeSync, openSync, writeSync } from 'node:fs'
-import { join } from 'node:path'
 import { messageOf } from '../errors.js'
 import type { RecordQueue } from '../record-queue.js'
 import type { SpoolStats } from '../types.js'
-import { CHECKPOINT_FILE, listSegments, lockDirectory, readCheckpoint, removeFile } from './directory.js'
-import { CHECKPOINT_BYTES, type Checkpoint, encodeCheckpoint, position, segmentOf } from './format.js'
+import { CheckpointFile } from './checkpoint-file.js'
+import { findLeftovers, lockDirectory, removeFile } from './directory.js'
+import { type Checkpoint, position, segmentOf } from './format.js'
 import { PositionRuns } from './runs.js'
 import { SegmentReader } from './segment-reader.js'
 import { type PendingBatch, type Segment, SegmentWriter } from './segment-writer.js'
@@ -51,7 +50,7 @@ export class Spool {
   private readonly _readers = new Map<Segment, SegmentReader>()
   private _writer: SegmentWriter | undefined
   private _lockPath: string | undefined
-  private _checkpointFd = -1
+  private _checkpoint: CheckpointFile | undefined
   private _last: Checkpoint = { unsettled: -1, unsent: -1 }
   private _replayFrom: Checkpoint | undefined
   private readonly _runs = new PositionRuns()
@@ -96,32 +95,20 @@ export class Spool {
   private _open(): void {
     const dir = this._o.dir
     this._lockPath = lockDirectory(dir)
-    const checkpoint = readCheckpoint(dir)
-    let nextId = 1
-    for (const found of listSegments(dir)) {
-      nextId = found.id + 1
-      if (checkpoint !== undefined && found.id < segmentOf(checkpoint.unsettled)) {
-        // settled before the last checkpoint: a delete that did not happen before a crash
-        removeFile(found.path)
-        continue
-      }
-      this._segments.push({
-        ...found,
-        leftover: true,
-        nextIndex: 0,
-        flushedIndex: 0,
-        loadOffset: 0,
-        loadIndex: 0,
-        sealed: true,
-      })
-      this._bytes += found.bytes
+    const { leftovers, checkpoint, nextId } = findLeftovers(dir)
+    for (const s of leftovers) {
+      this._segments.push(s)
+      this._bytes += s.bytes
     }
-    if (this._segments.length > 0) this._replayFrom = checkpoint
-    else nextId = 1
-    this._checkpointFd = openSync(join(dir, CHECKPOINT_FILE), 'w', 0o600)
+    if (leftovers.length > 0) this._replayFrom = checkpoint
+    this._checkpoint = new CheckpointFile(dir)
     this._roll(nextId)
     this._leftovers = this._segments.some((s) => s.leftover)
-    this._writeCheckpoint(checkpoint ?? { unsettled: position(nextId, 0), unsent: position(nextId, 0) })
+    // until progress is recorded, nothing this process or the leftovers hold may count as settled
+    const first = position(leftovers[0]?.id ?? nextId, 0)
+    this._writeCheckpoint(
+      leftovers.length > 0 && checkpoint !== undefined ? checkpoint : { unsettled: first, unsent: first },
+    )
   }
 
   // ---- accepting records ----
@@ -287,11 +274,18 @@ export class Spool {
 
   /** Records what is settled and sent (call after anything moved), and deletes settled segments. */
   progress(): void {
-    if (this._frozen || this._closed || this._checkpointFd < 0) return
+    if (this._frozen || this._closed || this._checkpoint?.open !== true) return
     const head = this._backlogHead()
     const oldest = this._host.oldestPendingSeq()
-    const unsettled = Math.min(this._runs.positionAt(oldest) ?? head, head)
-    const unsent = Math.max(unsettled, Math.min(this._runs.positionAt(this._host.handedThroughSeq() + 1) ?? head, head))
+    let unsettled = Math.min(this._runs.positionAt(oldest) ?? head, head)
+    let unsent = Math.max(unsettled, Math.min(this._runs.positionAt(this._host.handedThroughSeq() + 1) ?? head, head))
+    const before = this._replayFrom
+    if (before !== undefined) {
+      // what the earlier process had settled stays settled, and what it may have delivered stays "maybe delivered"
+      // until this process settles it: a crash now must replay no more than that, and count the same duplicates
+      unsettled = Math.max(unsettled, before.unsettled)
+      unsent = Math.max(unsent, unsettled, before.unsent)
+    }
     if (unsettled === this._last.unsettled && unsent === this._last.unsent) return
     this._writeCheckpoint({ unsettled, unsent })
     if (Number.isFinite(oldest)) this._runs.trimBelow(oldest)
@@ -303,10 +297,7 @@ export class Spool {
 
   private _writeCheckpoint(cp: Checkpoint): void {
     try {
-      const data = encodeCheckpoint(cp)
-      // one small write at offset 0: a crash leaves the old or the new checkpoint (a torn one fails its CRC)
-      let at = 0
-      while (at < CHECKPOINT_BYTES) at += writeSync(this._checkpointFd, data, at, CHECKPOINT_BYTES - at, at)
+      this._checkpoint?.write(cp)
       this._last = cp
     } catch (error) {
       this._fail(`the spool checkpoint in ${this._o.dir} could not be written (${messageOf(error)})`)
@@ -369,9 +360,7 @@ export class Spool {
     for (const reader of this._readers.values()) void reader.close()
     this._readers.clear()
     if (empty) for (const s of this._segments.splice(0)) this._delete(s)
-    if (this._checkpointFd >= 0) closeSync(this._checkpointFd)
-    this._checkpointFd = -1
-    if (empty) removeFile(join(this._o.dir, CHECKPOINT_FILE))
+    this._checkpoint?.close(empty)
     if (this._lockPath !== undefined) removeFile(this._lockPath)
   }
 

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { decodeCheckpoint } from '../../src/spool/format.ts'
 import { collectWarnings, hanging, ok, range, recording, spooledClient, tempDir } from './helpers.ts'
 
 const segmentFiles = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('seg-'))
@@ -73,6 +74,26 @@ describe('spool', () => {
     await second.client.flush()
     await second.client.close()
     expect(again.delivered).toEqual([])
+    expect(second.client.stats().spool!.replayed).toBe(0)
+  })
+
+  it('a restart never moves the checkpoint back over records an earlier process settled', async () => {
+    const dir = tempDir()
+    const first = spooledClient(dir, recording().transport)
+    for (const i of range(0, 20_000)) first.client.push({ i, Body: 'x'.repeat(100) })
+    await first.client.flush()
+    // a crash: the segment stays, its checkpoint says all are settled
+    const settled = decodeCheckpoint(readFileSync(join(dir, 'checkpoint')))!.unsettled
+    const second = spooledClient(dir, hanging)
+    second.client.push({ i: -1 })
+    // the leftovers are read (and skipped) a chunk at a time, with progress recorded in between
+    let lowest = Number.POSITIVE_INFINITY
+    for (let k = 0; k < 100; k++) {
+      await new Promise((resolve) => setImmediate(resolve))
+      lowest = Math.min(lowest, decodeCheckpoint(readFileSync(join(dir, 'checkpoint')))!.unsettled)
+    }
+    expect(lowest).toBeGreaterThanOrEqual(settled)
+    await second.client.close({ timeoutMs: 50 })
     expect(second.client.stats().spool!.replayed).toBe(0)
   })
 
