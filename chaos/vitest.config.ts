@@ -4,6 +4,6 @@ import { sharedConfig } from '../vitest.shared.ts'
 export default mergeConfig(sharedConfig, {
   test: {
     // each run starts its own emulator and child processes; @azure/identity is not used (core's own credential config)
-    testTimeout: 180_000,
+    testTimeout: 300_000,
   },
 })

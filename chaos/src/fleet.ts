@@ -40,7 +40,7 @@ const render = (results: readonly FleetResult[]): string => {
       const common =
         i === 0
           ? `${pct(r.share.min)} / ${pct(r.share.median)} / ${pct(r.share.max)} | ${r.throttled.toLocaleString('en-US')} (${r.throttledMaxPerProcess}) | ${(r.p50DelayMs / 1000).toFixed(1)} s / ${(r.p99DelayMs / 1000).toFixed(1)} s | ${mib(r.peakRssMedianBytes)} / ${mib(r.peakRssMaxBytes)} | ${r.logged.toLocaleString('en-US')} → ${r.delivered.toLocaleString('en-US')}, ${r.dropped} (${r.accepted.toLocaleString('en-US')} / ${r.clientAccepted.toLocaleString('en-US')}) | ${r.emulator.requestsPerSec.toFixed(0)}, ${r.emulator.cpuMicrosPerRequest.toFixed(0)} µs, ${pct(r.emulator.eventLoopBusy)}`
-          : '| | | | | |'
+          : ' | | | | | '
       lines.push(
         `| ${i === 0 ? r.settings.name : ''} | ${p.label} | ${pct(p.acceptedPerSec / p.budgetPerSec)} (${p.acceptedPerSec.toFixed(0)}/${p.budgetPerSec.toFixed(0)} per s, ${p.windows} windows) | ${p.throttledPerWindow.toFixed(0)} | ${common} |`,
       )

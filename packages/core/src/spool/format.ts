@@ -24,30 +24,22 @@ export const segmentFileName = (id: number): string => `seg-${String(id).padStar
 
 /** Encodes records into frames, one buffer for a whole batch. Returns the buffer and each frame's end offset. */
 export const encodeFrames = (jsons: readonly string[], times: readonly number[]): { data: Buffer; ends: number[] } => {
-  let total = 0
-  const sizes = new Array<number>(jsons.length)
-  for (let i = 0; i < jsons.length; i++) {
-    const bytes = Buffer.byteLength(jsons[i]!, 'utf8')
-    sizes[i] = bytes
-    total += FRAME_HEADER_BYTES + bytes
-  }
-  const data = Buffer.allocUnsafe(total)
+  // room for the worst case (3 UTF-8 bytes per UTF-16 unit): each record is encoded once, straight into place
+  let room = 0
+  for (const json of jsons) room += FRAME_HEADER_BYTES + json.length * 3
+  const data = Buffer.allocUnsafe(room)
   const ends = new Array<number>(jsons.length)
   let at = 0
   for (let i = 0; i < jsons.length; i++) {
-    const bytes = sizes[i]!
+    const bytes = data.write(jsons[i]!, at + FRAME_HEADER_BYTES, 'utf8')
     data.writeUInt32LE(bytes, at)
     data.writeDoubleLE(times[i]!, at + 8)
-    data.write(jsons[i]!, at + FRAME_HEADER_BYTES, bytes, 'utf8')
-    const crc = crc32(
-      data.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + bytes),
-      crc32(data.subarray(at + 8, at + 16)),
-    )
-    data.writeUInt32LE(crc, at + 4)
+    // time and payload are adjacent: one CRC over both
+    data.writeUInt32LE(crc32(data.subarray(at + 8, at + FRAME_HEADER_BYTES + bytes)), at + 4)
     at += FRAME_HEADER_BYTES + bytes
     ends[i] = at
   }
-  return { data, ends }
+  return { data: data.subarray(0, at), ends }
 }
 
 export type DecodedFrame =
@@ -63,10 +55,14 @@ export const decodeFrame = (data: Buffer, at: number): DecodedFrame => {
   if (length > MAX_FRAME_BYTES) return { kind: 'corrupt', why: `a frame length of ${length} bytes` }
   const end = at + FRAME_HEADER_BYTES + length
   if (end > data.length) return { kind: 'partial', need: FRAME_HEADER_BYTES + length }
-  const payload = data.subarray(at + FRAME_HEADER_BYTES, end)
-  const crc = crc32(payload, crc32(data.subarray(at + 8, at + 16)))
-  if (crc !== data.readUInt32LE(at + 4)) return { kind: 'corrupt', why: 'a checksum mismatch' }
-  return { kind: 'record', json: payload.toString('utf8'), time: data.readDoubleLE(at + 8), bytes: end - at }
+  if (crc32(data.subarray(at + 8, end)) !== data.readUInt32LE(at + 4))
+    return { kind: 'corrupt', why: 'a checksum mismatch' }
+  return {
+    kind: 'record',
+    json: data.toString('utf8', at + FRAME_HEADER_BYTES, end),
+    time: data.readDoubleLE(at + 8),
+    bytes: end - at,
+  }
 }
 
 export interface Checkpoint {
