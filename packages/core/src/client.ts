@@ -26,8 +26,9 @@ import type { PackOptions } from './packer.js'
 import { Pipeline } from './pipeline.js'
 import { RecordQueue } from './record-queue.js'
 import { type SerializeOptions, serializeRecord, serializeValue } from './serialize.js'
+import { openSpool } from './spool/attach.js'
 import { KeepingDropReporter } from './spool/keeping-drops.js'
-import { Spool } from './spool/spool.js'
+import type { Spool } from './spool/spool.js'
 import { StatsCounter } from './stats.js'
 import type {
   CloseOptions,
@@ -80,8 +81,6 @@ class Client implements LogsIngestionClient {
   private readonly _serializeOptions: SerializeOptions
   /** The durable spool, when `spool` is on. */
   private readonly _spool: Spool | undefined
-  /** flush() calls waiting on records the spool still has to read back (those are sealed as they arrive). */
-  private _spoolFlushes = 0
   /** Aborted when close() gives up waiting: in-flight requests and backoff sleeps end. */
   private readonly _shutdown = new AbortController()
   /** Seq of the last accepted record (the queue numbers records from 1). */
@@ -190,7 +189,23 @@ class Client implements LogsIngestionClient {
         this._spool?.advance()
       },
     )
-    this._spool = o.spool ? this._openSpool(o.spool) : undefined
+    this._spool = o.spool
+      ? openSpool(o.spool, {
+          queue: this._queue,
+          pipeline: this._pipeline,
+          drops: this._drops as KeepingDropReporter,
+          stats: this._stats,
+          now: this._now,
+          seq: () => this._seq,
+          added: (count) => {
+            this._seq += count
+            this._armLinger()
+            this._schedulePump()
+          },
+          notify: () => this._waiters.notify(),
+          enqueue: (json, time) => this._enqueue(json, time),
+        })
+      : undefined
     this._serializeOptions = {
       maxFieldBytes: o.maxFieldBytes,
       truncationMarker: o.truncationMarker,
@@ -204,36 +219,6 @@ class Client implements LogsIngestionClient {
       () =>
         `client for ${url.origin} rule ${o.ruleId} stream ${o.streamName}, scope ${o.scope}${o.proxy ? `, proxy ${o.proxy.host}` : ''}`,
     )
-  }
-
-  private _openSpool(settings: NonNullable<ResolvedOptions['spool']>): Spool {
-    const spool = new Spool(settings, {
-      queue: this._queue,
-      nextSeq: () => this._seq + 1,
-      loaded: (count) => {
-        if (count > 0) {
-          this._seq += count
-          if (this._spoolFlushes > 0) this._pipeline.sealUpTo(this._seq)
-          this._armLinger()
-          this._schedulePump()
-        }
-        // flush() may have been waiting on the spool alone
-        this._waiters.notify()
-      },
-      oldestPendingSeq: () => this._pipeline.oldestPendingSeq(),
-      handedThroughSeq: () => this._seq - this._queue.length - this._pipeline.packingRecords,
-      unspill: (jsons, times) => {
-        for (let i = 0; i < jsons.length; i++) this._enqueue(jsons[i]!, times[i]!)
-      },
-      warn: (message) => {
-        publish('warning', () => ({ message }))
-        debug(() => `warning: ${message}`)
-        this._stats.error(message, undefined, undefined, new Date(this._now()))
-      },
-    })
-    ;(this._drops as KeepingDropReporter).spool = spool
-    spool.load()
-    return spool
   }
 
   get closed(): boolean {
@@ -369,17 +354,12 @@ class Client implements LogsIngestionClient {
     this._pipeline.sealUpTo(target)
     this._pump()
     // records waiting in the spool were pushed (or left by an earlier process) before this call, too
-    const spool = this._spool
-    const spoolTarget = spool?.flushTarget()
-    const settled =
-      spool === undefined || spoolTarget === undefined
-        ? () => this._settledUpTo(target)
-        : () => this._settledUpTo(target) && spool.settledThrough(spoolTarget)
-    if (spoolTarget !== undefined) this._spoolFlushes++
+    const onDisk = this._spool?.waitForFlush()
+    const settled = () => this._settledUpTo(target) && (onDisk?.settled() ?? true)
     try {
       await this._waiters.wait(settled, { timeoutMs: options.timeoutMs, signal: options.signal })
     } finally {
-      if (spoolTarget !== undefined) this._spoolFlushes--
+      onDisk?.end()
     }
     return { settled: settled(), pending: this._pending() }
   }

@@ -58,6 +58,7 @@ export class Spool {
   /** Own records on disk only, not yet read back. */
   private _unloaded = 0
   private _loading = false
+  private _flushes = 0
   /** Some leftover segment is not read back yet. */
   private _leftovers = false
   private readonly _segmentBytes: number
@@ -318,15 +319,32 @@ export class Spool {
 
   // ---- flush and close ----
 
-  /** Position of the newest record on disk only, for flush() to wait on (undefined when none waits there). */
-  flushTarget(): number | undefined {
+  /** True while a flush() waits on records read back from disk (the client seals them as they arrive). */
+  get flushing(): boolean {
+    return this._flushes > 0
+  }
+
+  /**
+   * For flush(): what waits on disk now must be read back and settled too. Undefined when nothing waits there;
+   * else `settled()` to poll and `end()` when the flush returns.
+   */
+  waitForFlush(): { settled: () => boolean; end: () => void } | undefined {
     if (!this.hasBacklog) return undefined
     const w = this._writer?.segment
-    return w !== undefined && w.nextIndex > 0 ? position(w.id, w.nextIndex - 1) : this._backlogHead()
+    const target = w !== undefined && w.nextIndex > 0 ? position(w.id, w.nextIndex - 1) : this._backlogHead()
+    this._flushes++
+    let ended = false
+    return {
+      settled: () => this._settledThrough(target),
+      end: () => {
+        if (!ended) this._flushes--
+        ended = true
+      },
+    }
   }
 
   /** Whether the record at `target` has been read back and settled. */
-  settledThrough(target: number): boolean {
+  private _settledThrough(target: number): boolean {
     // a target that never reached the disk (the write failed) was handed back to memory: flush's own seq covers it
     if (this.hasBacklog && this._backlogHead() <= target) return false
     const seq = this._runs.seqOf(target)
