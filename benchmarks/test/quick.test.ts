@@ -21,10 +21,10 @@ beforeAll(async () => {
   // without the test run's CA directory: the runner's emulators make their own CA, as under `pnpm bench`
   const env = { ...process.env }
   delete env['DCR_LOGS_EMULATOR_CA_DIR']
-  await promisify(execFile)(process.execPath, [RUN, '--quick', '--out', dir], { env, timeout: 110_000 })
+  await promisify(execFile)(process.execPath, [RUN, '--quick', '--out', dir], { env, timeout: 170_000 })
   results = JSON.parse(await readFile(join(dir, 'results-quick.json'), 'utf8')) as BenchResults
   markdown = await readFile(join(dir, 'RESULTS-quick.md'), 'utf8')
-}, 120_000)
+}, 180_000)
 
 afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true })

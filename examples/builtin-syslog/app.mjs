@@ -52,7 +52,7 @@ const logger = winston.createLogger({
 })
 
 logger.info('daemon started, listening on port %d', 7443)
-logger.debug('loaded 12 merchant profiles') // shown on the console, filtered out by the DCR (no cost in Azure)
+logger.debug('loaded 12 merchant profiles') // shown on the console; sent, but the DCR keeps it out of Syslog
 logger.notice('merchant login', { facility: 'auth', merchantId: 'm-301' })
 logger.warning('settlement batch is late', { batchId: 'b-88', minutesLate: 12 })
 logger.error('card network timeout', { err: new Error('ETIMEDOUT after 30000 ms') })

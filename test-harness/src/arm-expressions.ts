@@ -20,6 +20,7 @@ export class ArmExpressionError extends Error {
   constructor(
     message: string,
     readonly missingParameter?: string,
+    readonly missingVariable?: string,
   ) {
     super(message)
   }
@@ -93,7 +94,9 @@ const call = (name: string, args: unknown[], ctx: ArmContext): unknown => {
     }
     case 'variables': {
       const key = str(args[0])
-      if (!(key in ctx.variables)) throw new ArmExpressionError(`variable '${key}' is not defined in the template`)
+      if (!(key in ctx.variables)) {
+        throw new ArmExpressionError(`variable '${key}' is not defined in the template`, undefined, key)
+      }
       return ctx.variables[key]
     }
     case 'concat':
@@ -220,6 +223,7 @@ const isExpression = (s: string): boolean => s.startsWith('[') && s.endsWith(']'
 export const resolveArmExpressions = <T>(value: T, ctx: ArmContext, where: string): T => {
   const problems: string[] = []
   const missing = new Set<string>()
+  const missingVariables = new Set<string>()
   const walk = (v: unknown, path: string): unknown => {
     if (typeof v === 'string') {
       if (v.startsWith('[[')) return v.slice(1) // escaped literal bracket
@@ -228,6 +232,7 @@ export const resolveArmExpressions = <T>(value: T, ctx: ArmContext, where: strin
         return evaluateArmExpression(v.slice(1, -1), ctx)
       } catch (e) {
         if (e instanceof ArmExpressionError && e.missingParameter !== undefined) missing.add(e.missingParameter)
+        if (e instanceof ArmExpressionError && e.missingVariable !== undefined) missingVariables.add(e.missingVariable)
         problems.push(`${path}: ${(e as Error).message}`)
         return v
       }
@@ -242,13 +247,13 @@ export const resolveArmExpressions = <T>(value: T, ctx: ArmContext, where: strin
   }
   const resolved = walk(value, '$') as T
   if (problems.length > 0) {
-    const hint =
-      missing.size > 0
-        ? ` Pass ${[...missing].map((m) => `'${m}'`).join(', ')} in the parameters option (CLI: ${[...missing].map((m) => `--param ${m}=…`).join(' ')}).`
-        : ''
+    const hint = (set: Set<string>, option: string, flag: string): string =>
+      set.size === 0
+        ? ''
+        : ` Pass ${[...set].map((m) => `'${m}'`).join(', ')} in the ${option} option (CLI: ${[...set].map((m) => `${flag} ${m}=…`).join(' ')}).`
     throw new EmulatorError(
       'UNRESOLVED_EXPRESSION',
-      `Cannot resolve the template expressions of ${where}: ${problems.join('; ')}.${hint}`,
+      `Cannot resolve the template expressions of ${where}: ${problems.join('; ')}.${hint(missing, 'parameters', '--param')}${hint(missingVariables, 'variables', '--var')}`,
     )
   }
   return resolved

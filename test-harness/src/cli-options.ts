@@ -9,10 +9,15 @@ A local HTTPS emulator of the Azure Monitor Logs Ingestion API and the Entra tok
 
 Options:
   --port <n>                 TCP port (default: any free port)
-  --host <address>           address to bind (default: 127.0.0.1)
+  --host <address>           address to bind (default: 127.0.0.1; 0.0.0.0 in a container)
+  --public-host <name>       the name other containers use (e.g. a compose service): in the certificate and
+                             every advertised URL (default: the bind address, 127.0.0.1 for 0.0.0.0)
+  --allow-remote-control     let non-loopback clients use /_emulator/ (default: loopback only)
+  --data-dir <dir>           keep rows, request log, signing key, CA and credentials here across restarts
   --dcr <file.json>          load a DCR (ARM JSON: creation body, GET response, template); repeatable
                              (default: the built-in Custom-AppLogs -> AppLogs_CL rule)
   --param <key=value>        value for [parameters('key')] in DCR templates; repeatable (JSON values allowed)
+  --var <key=value>          value for [variables('key')] in DCR templates; repeatable (JSON values allowed)
   --table <file.json>        a table schema {name, columns:[{name,type}]}; repeatable
   --audience <url>           token audience to accept (default: https://monitor.azure.com); repeatable
   --token-lifetime <s>       access token lifetime in seconds (default: 3599)
@@ -29,9 +34,11 @@ Options:
   --json                     print exactly one JSON line with the connection details, then serve
   -h, --help                 show this help
 
-Control endpoint (same port): GET /_emulator/info, /_emulator/rows/{table}, /_emulator/counts,
-/_emulator/requests, /_emulator/dcr-errors, /_emulator/wait/{table}?count=N; PUT/DELETE /_emulator/faults;
-POST /_emulator/reset. See the package README.`
+Control endpoint (same port, loopback clients only): GET /_emulator/info, /_emulator/rows/{table},
+/_emulator/counts, /_emulator/requests, /_emulator/dcr-errors, /_emulator/wait/{table}?count=N;
+PUT/DELETE /_emulator/faults; POST /_emulator/reset (POST and PUT with content-type: application/json).
+Dashboard: /_emulator/dashboard/. Query API (LogsQueryClient): POST /v1/workspaces/{workspaceId}/query.
+See the package README.`
 
 const positiveInt = (name: string, v: string | undefined): number | undefined => {
   if (v === undefined) return undefined
@@ -40,9 +47,9 @@ const positiveInt = (name: string, v: string | undefined): number | undefined =>
   return n
 }
 
-const parseParam = (text: string): [string, unknown] => {
+const parseKeyValue = (flag: string, text: string): [string, unknown] => {
   const eq = text.indexOf('=')
-  if (eq <= 0) throw new Error(`--param expects key=value (got '${text}')`)
+  if (eq <= 0) throw new Error(`${flag} expects key=value (got '${text}')`)
   const raw = text.slice(eq + 1)
   try {
     return [text.slice(0, eq), JSON.parse(raw)]
@@ -68,8 +75,12 @@ export const parseCliOptions = async (
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'public-host': { type: 'string' },
+      'allow-remote-control': { type: 'boolean' },
+      'data-dir': { type: 'string' },
       dcr: { type: 'string', multiple: true },
       param: { type: 'string', multiple: true },
+      var: { type: 'string', multiple: true },
       table: { type: 'string', multiple: true },
       audience: { type: 'string', multiple: true },
       'token-lifetime': { type: 'string' },
@@ -92,8 +103,13 @@ export const parseCliOptions = async (
   const port = positiveInt('port', values.port)
   if (port !== undefined) options.port = port
   if (values.host !== undefined) options.host = values.host
+  if (values['public-host'] !== undefined) options.publicHost = values['public-host']
+  if (values['allow-remote-control'] === true) options.allowRemoteControl = true
+  if (values['data-dir'] !== undefined) options.dataDir = values['data-dir']
   if (values.dcr !== undefined) options.dcrs = values.dcr
-  if (values.param !== undefined) options.parameters = Object.fromEntries(values.param.map(parseParam))
+  if (values.param !== undefined)
+    options.parameters = Object.fromEntries(values.param.map((p) => parseKeyValue('--param', p)))
+  if (values.var !== undefined) options.variables = Object.fromEntries(values.var.map((v) => parseKeyValue('--var', v)))
   if (values.table !== undefined) {
     options.tables = (await Promise.all(
       values.table.map((f) => readJsonFile(f, '--table')),

@@ -3,7 +3,8 @@
  * `dcr-logs-emulator`: runs the emulator until Ctrl-C, printing how to connect (or one JSON line with `--json`).
  */
 import { HELP, parseCliOptions } from './cli-options.ts'
-import { type Emulator, startEmulator } from './emulator.ts'
+import { startEmulator } from './emulator.ts'
+import type { Emulator } from './emulator-api.ts'
 import { isEmulatorError } from './errors.ts'
 
 const shellQuote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`
@@ -19,11 +20,22 @@ const describe = (e: Emulator): string => {
     'DCRs (immutable id, name, streams):',
     ...e.rules.map((r) => `  ${r.ruleId}  ${r.name}  ${r.streams.join(', ') || '(no ingestible streams)'}`),
     '',
+    'Workspaces (id for queryWorkspace, name, tables):',
+    ...(e.workspaces.length === 0
+      ? ['  (none: no DCR has a Log Analytics destination)']
+      : e.workspaces.map((w) => `  ${w.workspaceId}  ${w.name}  ${w.tables.join(', ')}`)),
+    '',
     'Connect:',
     `  ingestion:   POST ${e.endpoint}/dataCollectionRules/${e.rules[0]!.ruleId}/streams/${e.rules[0]!.streams[0] ?? '<stream>'}?api-version=2023-01-01`,
     `  token:       POST ${e.authorityHost}/${e.tenantId}/oauth2/v2.0/token (client_credentials, scope https://monitor.azure.com/.default)`,
     `  credential:  new ClientSecretCredential(tenantId, clientId, clientSecret, { authorityHost: '${e.authorityHost}', disableInstanceDiscovery: true })`,
+    `  certificate: ${e.certificateFile} (AZURE_CLIENT_CERTIFICATE_PATH, ClientCertificateCredential)`,
+    `  workload:    ${e.workloadIdentity.tokenFile} (AZURE_FEDERATED_TOKEN_FILE, WorkloadIdentityCredential)`,
+    `  managed id:  IDENTITY_ENDPOINT=${e.managedIdentity.identityEndpoint} with IDENTITY_HEADER from --json or /_emulator/info`,
+    `               (credentialEnv.managedIdentity), or AZURE_POD_IDENTITY_AUTHORITY_HOST=${e.managedIdentity.imdsEndpoint} (IMDS style)`,
     `  CA:          ${e.caFile} (NODE_EXTRA_CA_CERTS must be set before Node starts; curl --cacert)`,
+    `  query:       new LogsQueryClient(credential, { endpoint: '${e.queryEndpoint}' }) (scope https://api.loganalytics.io/.default)`,
+    `  dashboard:   ${e.dashboardUrl}`,
     `  control:     ${e.controlEndpoint}info, rows/AppLogs_CL, requests, dcr-errors, faults, reset`,
     '',
     'Press Ctrl-C to stop.',

@@ -26,6 +26,17 @@ export interface LoadedFlow {
   transform: CompiledTransform
   /** Converts transformation output to the table's columns, when the table's schema is known. */
   tableConverter: RowConverter | undefined
+  /** The table is on the Auxiliary plan (nested JSON in dynamic columns only, 30 minutes per call). */
+  auxiliary: boolean
+  /** The Log Analytics workspaces the flow writes to (its `logAnalytics` destinations). */
+  workspaces: WorkspaceDestination[]
+}
+
+/** A `destinations.logAnalytics[]` entry: GET responses also carry the workspace's `workspaceId` (a GUID). */
+export interface WorkspaceDestination {
+  name: string
+  workspaceResourceId: string
+  workspaceId: string | undefined
 }
 
 export interface LoadedStream {
@@ -46,6 +57,8 @@ export interface LoadedDcr {
   kind: string | undefined
   location: string | undefined
   streams: Map<string, LoadedStream>
+  /** `properties` with template expressions resolved (what an ARM read of the DCR returns). */
+  properties: Record<string, unknown>
   /** Where it came from (a file path or a description), for messages. */
   source: string
 }
@@ -65,13 +78,17 @@ export interface DcrDefinition {
 export interface LoadDcrOptions {
   /** ARM template parameters. */
   parameters?: Readonly<Record<string, unknown>>
+  /** ARM template variables, for resources copied out of their template; given values win over the template's. */
+  variables?: Readonly<Record<string, unknown>>
   /** Known table schemas by name (built-in ones and the user's). */
   tables?: ReadonlyMap<string, TableSchema>
   maxFieldBytes?: number
 }
 
-/** Per-DCR limit on data flows (service limits). */
+/** Per-DCR limits (service limits): data flows, streams, destinations. */
 export const MAX_DATA_FLOWS = 10
+export const MAX_STREAMS = 10
+export const MAX_DESTINATIONS = 10
 
 const DCR_TYPE = 'microsoft.insights/datacollectionrules'
 const COLUMN_NAME = /^[A-Za-z][A-Za-z0-9_]{0,44}$/
@@ -163,14 +180,41 @@ const validateColumns = (stream: string, raw: unknown, problems: string[]): Colu
   return columns
 }
 
-const destinationNames = (destinations: unknown): Set<string> => {
+/** Names of every destination, of every kind (logAnalytics, azureMonitorMetrics, …), and how many there are. */
+const destinationNames = (destinations: unknown): { names: Set<string>; count: number } => {
   const names = new Set<string>()
-  if (!isObject(destinations)) return names
+  let count = 0
+  if (!isObject(destinations)) return { names, count }
   for (const list of Object.values(destinations)) {
     const items = Array.isArray(list) ? list : [list]
-    for (const d of items) if (isObject(d) && typeof d['name'] === 'string') names.add(d['name'])
+    for (const d of items) {
+      if (!isObject(d)) continue
+      count++
+      if (typeof d['name'] === 'string') names.add(d['name'])
+    }
+  }
+  return { names, count }
+}
+
+/** Every stream a DCR names: declared, and used by its data flows. */
+const streamNames = (declarations: Record<string, unknown>, flows: unknown[]): Set<string> => {
+  const names = new Set(Object.keys(declarations))
+  for (const f of flows) {
+    if (!isObject(f) || !Array.isArray(f['streams'])) continue
+    for (const n of f['streams']) if (typeof n === 'string') names.add(n)
   }
   return names
+}
+
+const workspaceDestinations = (destinations: unknown): Map<string, WorkspaceDestination> => {
+  const out = new Map<string, WorkspaceDestination>()
+  const list = isObject(destinations) ? destinations['logAnalytics'] : undefined
+  for (const d of Array.isArray(list) ? list : []) {
+    if (!isObject(d) || typeof d['name'] !== 'string') continue
+    const workspaceId = typeof d['workspaceId'] === 'string' ? d['workspaceId'] : undefined
+    out.set(d['name'], { name: d['name'], workspaceResourceId: String(d['workspaceResourceId'] ?? ''), workspaceId })
+  }
+  return out
 }
 
 const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions, index: number): LoadedDcr => {
@@ -191,7 +235,11 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
     if (Object.hasOwn(parameters, name)) continue
     parameters[name] = resolveArmExpressions(value, ctx, `${source} (default of parameter '${name}')`)
   }
-  ctx.variables = resolveArmExpressions(u.templateVariables, ctx, `${source} (variables)`)
+  // Given variables win and are taken as they are; the template's others may use parameters and the given ones.
+  const given = options.variables ?? {}
+  ctx.variables = given
+  const own = Object.fromEntries(Object.entries(u.templateVariables).filter(([k]) => !Object.hasOwn(given, k)))
+  ctx.variables = { ...resolveArmExpressions(own, ctx, `${source} (variables)`), ...given }
   const resource = resolveArmExpressions(u.resource, ctx, source)
   const props = resource['properties'] as Record<string, unknown>
   const problems: string[] = []
@@ -211,8 +259,22 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
     problems.push("InvalidDataFlow: 'properties.dataFlows' needs at least one data flow.")
   const flows = Array.isArray(flowsRaw) ? flowsRaw : []
   if (flows.length > MAX_DATA_FLOWS)
-    problems.push(`InvalidDataFlow: ${flows.length} data flows; a DCR may have at most ${MAX_DATA_FLOWS}.`)
-  const destinations = destinationNames(props['destinations'])
+    problems.push(
+      `InvalidDataFlow: ${flows.length} data flows; a DCR may have at most ${MAX_DATA_FLOWS}. Split it into several DCRs.`,
+    )
+  const allStreams = streamNames(declarations, flows)
+  if (allStreams.size > MAX_STREAMS) {
+    problems.push(
+      `InvalidStream: ${allStreams.size} streams (${[...allStreams].join(', ')}); a DCR may have at most ${MAX_STREAMS}. Split it into several DCRs.`,
+    )
+  }
+  const { names: destinations, count: destinationCount } = destinationNames(props['destinations'])
+  if (destinationCount > MAX_DESTINATIONS) {
+    problems.push(
+      `InvalidDestination: ${destinationCount} destinations; a DCR may have at most ${MAX_DESTINATIONS}. Split it into several DCRs.`,
+    )
+  }
+  const workspaces = workspaceDestinations(props['destinations'])
 
   const streams = new Map<string, LoadedStream>()
   const streamFor = (name: string): LoadedStream => {
@@ -290,10 +352,7 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
       const stream = streamFor(n)
       let transform: CompiledTransform
       try {
-        transform = compileTransform(
-          kql,
-          stream.columns?.map((c) => c.name),
-        )
+        transform = compileTransform(kql, stream.columns)
       } catch (e) {
         if (!(e instanceof TransformError)) throw e
         problems.push(`InvalidTransformQuery: ${at}.transformKql: ${e.message}.`)
@@ -308,6 +367,8 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
         transform,
         tableConverter:
           tableSchema === undefined ? undefined : createRowConverter(tableSchema.columns, options.maxFieldBytes),
+        auxiliary: tableSchema?.plan === 'Auxiliary',
+        workspaces: dests.flatMap((d) => (typeof d === 'string' ? (workspaces.get(d) ?? []) : [])),
       })
     }
   })
@@ -330,6 +391,7 @@ const loadResource = (u: Unwrapped, def: DcrDefinition, options: LoadDcrOptions,
     kind: typeof resource['kind'] === 'string' ? resource['kind'] : undefined,
     location: typeof resource['location'] === 'string' ? resource['location'] : undefined,
     streams,
+    properties: props,
     source,
   }
 }

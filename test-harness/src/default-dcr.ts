@@ -13,6 +13,13 @@ export const DEFAULT_RULE_NAME = 'dcr-logs-app-logs'
 export const DEFAULT_STREAM_NAME = 'Custom-AppLogs'
 /** Table the default DCR writes to. */
 export const DEFAULT_TABLE = 'AppLogs_CL'
+/** Id (a GUID) of the workspace the default DCR writes to: `queryWorkspace(DEFAULT_WORKSPACE_ID, …)`. */
+export const DEFAULT_WORKSPACE_ID = '00112233-4455-4677-8899-aabbccddeeff'
+/** Resource id of the default workspace in the emulator. */
+export const DEFAULT_WORKSPACE_RESOURCE_ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/emulator/providers/Microsoft.OperationalInsights/workspaces/default'
+/** The `workspaceResourceId` of `dcr/app-logs.dcr.json`, filled in when deploying: the emulator reads it as the default workspace. */
+export const WORKSPACE_PLACEHOLDER = '<workspace-resource-id>'
 
 /** The default DCR as an ARM creation body (`{location, kind: 'Direct', properties}`). */
 export const DEFAULT_DCR: typeof defaultDcr = defaultDcr

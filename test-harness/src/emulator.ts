@@ -1,173 +1,62 @@
 /** `startEmulator()`: composes certificates, token service, DCRs, ingestion and control on one HTTPS server. */
-import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
-import {
-  CA_CERT_FILE,
-  type CertificateAuthority,
-  createCertificateAuthority,
-  issueServerCertificate,
-  loadOrCreateCertificateAuthority,
-} from './certs.ts'
+import { join } from 'node:path'
+import { ARM_DCR_PATH, handleArmDcr } from './arm.ts'
+import { CA_CERT_FILE, loadOrCreateCertificateAuthority } from './ca-store.ts'
+import { type CertificateAuthority, createCertificateAuthority, LOOPBACK_NAMES } from './certs.ts'
 import { CONTROL_PREFIX, handleControl } from './control.ts'
-import { type DcrDefinition, type LoadedDcr, loadDcrs } from './dcr-loader.ts'
-import { DEFAULT_DCR, DEFAULT_RULE_ID, DEFAULT_RULE_NAME } from './default-dcr.ts'
+import { DASHBOARD_PATH, Dashboard } from './dashboard/dashboard-api.ts'
+import { loadRules } from './dcr-input.ts'
+import type { LoadedFlow } from './dcr-loader.ts'
+import type { Emulator, EmulatorRule, WaitForRowsOptions, WorkspaceSelector } from './emulator-api.ts'
+import { buildInfo } from './emulator-info.ts'
 import { EmulatorError } from './errors.ts'
 import { FaultInjector, type FaultPlan, type FaultRule, validateFaultPlan } from './faults.ts'
+import { writeAtomically } from './files.ts'
 import { sendAzureError } from './http.ts'
 import { handleIngestion, INGESTION_PATH } from './ingestion.ts'
-import { createSigningKey } from './jwt.ts'
-import { CA_DIR_ENV, type DcrInput, DEFAULTS, type EmulatorOptions } from './options.ts'
-import type { Row } from './schema/convert.ts'
+import type { TypedColumn } from './kql/types.ts'
+import { APP_SERVICE_IDENTITY_PATH, completeManagedIdentity, ManagedIdentityEndpoint } from './managed-identity.ts'
+import { addressing, controlRefusal, requestOrigin, urlHost } from './network.ts'
+import { CA_DIR_ENV, DEFAULTS, type EmulatorOptions } from './options.ts'
+import { StatePersistence } from './persistence.ts'
+import { handleQueryApi, QUERY_API_PREFIX } from './query/query-api.ts'
+import { queryWorkspaces } from './query/workspace-query.ts'
+import { registerClient, TOKEN_EXCHANGE_AUDIENCE } from './registrations.ts'
 import type { TableSchema } from './schema/types.ts'
-import { type DcrLogError, type RequestRecord, Store } from './store.ts'
-import { BUILT_IN_TABLES, normaliseTableSchema } from './tables.ts'
-import { Throttle, type ThrottleOptions } from './throttle.ts'
+import { ServerCertificate } from './server-tls.ts'
+import { Store } from './store.ts'
+import { BUILT_IN_TABLES, normaliseTableSchema, tableInputName } from './tables.ts'
+import { createTenant, loadOrCreateTenant } from './tenant.ts'
+import { Throttle } from './throttle.ts'
 import { TokenService, WELL_KNOWN_RESOURCES } from './token-service.ts'
+import { validateOptions } from './validate-options.ts'
+import { flowColumns, WorkspaceDirectory } from './workspaces.ts'
 
-/** A DCR the emulator serves. */
-export interface EmulatorRule {
-  /** The DCR's immutable id (`dcr-…`), the `{ruleId}` of the ingestion URL. */
-  ruleId: string
-  name: string
-  kind?: string
-  /** Streams that accept ingestion calls. */
-  streams: string[]
-  /** Ingestion endpoint for this DCR (the emulator's). */
-  endpoint: string
-}
+/** `iss` of the federated tokens the emulator issues; register it in `federatedCredentials` to trust them. */
+export const EMULATOR_FEDERATION_ISSUER = 'https://federation.dcr-logs-emulator.invalid/'
+/** `sub` of the federated token in `workloadIdentity.tokenFile`, trusted by the emulator's app registration. */
+export const DEFAULT_FEDERATED_SUBJECT = 'system:serviceaccount:default:dcr-logs'
+const SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000000'
+/** The federated token file is rewritten this often; each token lasts a day. */
+const FEDERATED_TOKEN_REFRESH_MS = 3_600_000
 
-/** `CredentialConfig` of `@dcr-logs/core` for the emulator's app registration. */
-export interface EmulatorCredentialConfig {
-  type: 'clientSecret'
-  tenantId: string
-  clientId: string
-  clientSecret: string
-  authorityHost: string
-  disableInstanceDiscovery: true
-}
-
-/** Everything a client needs to connect; JSON-safe (what the CLI prints with `--json`). */
-export interface EmulatorInfo {
-  endpoint: string
-  authorityHost: string
-  tenantId: string
-  clientId: string
-  clientSecret: string
-  caCertificate: string
-  caFile: string
-  rules: EmulatorRule[]
-  credentialConfig: EmulatorCredentialConfig
-  env: Record<string, string>
-  controlEndpoint: string
-}
-
-export interface WaitForRowsOptions {
-  /** @defaultValue `DEFAULTS.waitTimeoutMs` */
-  timeoutMs?: number
-  signal?: AbortSignal
-}
-
-export interface Emulator extends Readonly<EmulatorInfo> {
-  readonly port: number
-  /** Stored rows of a table (a copy), values typed per the DCR: datetime → Date, int/long/real → number, … */
-  rows<T = Row>(table: string): T[]
-  /** How many rows a table received (also with `retainRows: false`). */
-  count(table: string): number
-  /** Row counts of every table. */
-  counts(): Record<string, number>
-  /** Resolves with the table's rows once it holds at least `count`; rejects with `EmulatorError('TIMEOUT')` and a summary. */
-  waitForRows<T = Row>(table: string, count: number, options?: WaitForRowsOptions): Promise<T[]>
-  /** Every ingestion request so far (bounded to the last 100,000). */
-  requests(): RequestRecord[]
-  /** What DCRLogErrors would hold. */
-  dcrErrors(): DcrLogError[]
-  /** Replaces the fault plan; `undefined` removes it. Throws `EmulatorError('INVALID_OPTIONS')` for a bad plan. */
-  setFaults(plan: FaultPlan | FaultRule[] | undefined): void
-  /**
-   * Changes the per-DCR budgets while running (a budget cut mid-run); `false` turns throttling off. Windows in
-   * progress keep their counts. Throws `EmulatorError('INVALID_OPTIONS')` for an invalid budget.
-   */
-  setThrottle(throttle: ThrottleOptions | false): void
-  /** The active fault plan. */
-  faults(): FaultPlan | undefined
-  /** Mints an access token without the HTTP round trip (for curl, or tests of foreign and expired tokens). */
-  createAccessToken(options?: {
-    audience?: string
-    lifetimeSeconds?: number
-    tenantId?: string
-    clientId?: string
-  }): string
-  /** Clears rows, logs, faults, throttle windows. DCRs, credentials and the CA stay. */
-  reset(): void
-  /** The connection details as JSON-safe data. */
-  info(): EmulatorInfo
-  /** Stops the server, drops open connections (hung requests too), removes temp files. Idempotent. */
-  close(): Promise<void>
-}
-
-const toDefinition = async (input: DcrInput, index: number): Promise<DcrDefinition> => {
-  if (typeof input === 'string') {
-    let text: string
-    try {
-      text = await readFile(input, 'utf8')
-    } catch (cause) {
-      throw new EmulatorError(
-        'INVALID_OPTIONS',
-        `dcrs[${index}]: cannot read ${input} (${(cause as Error).message}).`,
-        { cause },
-      )
-    }
-    try {
-      return { dcr: JSON.parse(text), source: input, name: basename(input).replace(/\.json$/i, '') }
-    } catch (cause) {
-      throw new EmulatorError(
-        'INVALID_DCR',
-        `dcrs[${index}]: ${input} is not valid JSON (${(cause as Error).message}).`,
-        { cause },
-      )
-    }
-  }
-  if ('dcr' in input) {
-    const def = input as DcrDefinition
-    if (typeof def.dcr === 'string') {
-      const loaded = await toDefinition(def.dcr, index)
-      return { name: loaded.name!, ...def, dcr: loaded.dcr, source: def.source ?? loaded.source ?? `dcrs[${index}]` }
-    }
-    return { ...def, source: def.source ?? `dcrs[${index}]` }
-  }
-  return { dcr: input, source: `dcrs[${index}]` }
-}
-
-const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host)
-
-const validateOptions = (o: EmulatorOptions): void => {
-  const positive = (name: keyof EmulatorOptions): void => {
-    const v = o[name]
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)) {
-      throw new EmulatorError('INVALID_OPTIONS', `${name} must be a positive number (got ${String(v)}).`)
-    }
-  }
-  positive('tokenLifetimeSeconds')
-  positive('maxRequestBytes')
-  positive('maxDecompressedBytes')
-  positive('maxFieldBytes')
-  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535)) {
-    throw new EmulatorError('INVALID_OPTIONS', `port must be an integer 0–65535 (got ${o.port}).`)
-  }
-  if (o.throttle !== undefined && o.throttle !== false) {
-    for (const [k, v] of Object.entries(o.throttle)) {
-      if (v !== undefined && (typeof v !== 'number' || !(v > 0))) {
-        throw new EmulatorError('INVALID_OPTIONS', `throttle.${k} must be a positive number (got ${String(v)}).`)
-      }
-    }
-  }
-  if (o.dcrs !== undefined && (!Array.isArray(o.dcrs) || o.dcrs.length === 0)) {
-    throw new EmulatorError('INVALID_OPTIONS', 'dcrs must be a non-empty array (leave it out for the default DCR).')
-  }
+/**
+ * The CA: the `caDir` option, else the test run's (`DCR_LOGS_EMULATOR_CA_DIR`, which the process already trusts),
+ * else the data dir's, else a fresh one.
+ */
+const certificateAuthority = async (options: EmulatorOptions, filesDir: string): Promise<CertificateAuthority> => {
+  const fromEnv = process.env[CA_DIR_ENV] === '' ? undefined : process.env[CA_DIR_ENV]
+  const dir = options.caDir ?? fromEnv ?? options.dataDir
+  if (dir !== undefined) return loadOrCreateCertificateAuthority(dir)
+  const fresh = await createCertificateAuthority()
+  const file = join(filesDir, CA_CERT_FILE)
+  await writeFile(file, `${fresh.certificate}\n`, { mode: 0o644 })
+  return { ...fresh, certificateFile: file }
 }
 
 /** Starts an emulator. Resolves once it listens. */
@@ -178,66 +67,100 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
 
   // Tables first: built-in input streams and typed outputs need them while DCRs load.
   const tables = new Map<string, TableSchema>(BUILT_IN_TABLES.map((t) => [t.name, t]))
-  for (const t of options.tables ?? []) tables.set(t.name, normaliseTableSchema(t, `tables['${t.name}']`))
-
-  const definitions: DcrDefinition[] =
-    options.dcrs === undefined
-      ? [{ dcr: DEFAULT_DCR, immutableId: DEFAULT_RULE_ID, name: DEFAULT_RULE_NAME, source: 'default DCR' }]
-      : await Promise.all(options.dcrs.map(toDefinition))
-  const loadOptions = {
+  for (const t of options.tables ?? []) {
+    const table = normaliseTableSchema(t, `tables['${tableInputName(t)}']`)
+    tables.set(table.name, table)
+  }
+  const userClients = (options.clients ?? []).map((c, i) =>
+    registerClient(c, `clients[${i}]`, EMULATOR_FEDERATION_ISSUER),
+  )
+  const { loaded, byId: rulesById } = await loadRules(options.dcrs, {
     tables,
     ...(options.parameters && { parameters: options.parameters }),
+    ...(options.variables && { variables: options.variables }),
     maxFieldBytes: options.maxFieldBytes ?? DEFAULTS.maxFieldBytes,
-  }
-  const loaded: LoadedDcr[] = definitions.flatMap((d) => loadDcrs(d, loadOptions))
-  const rulesById = new Map<string, LoadedDcr>()
-  for (const dcr of loaded) {
-    if (rulesById.has(dcr.ruleId)) {
-      throw new EmulatorError(
-        'INVALID_OPTIONS',
-        `Two DCRs have the immutable id ${dcr.ruleId} (${rulesById.get(dcr.ruleId)!.source} and ${dcr.source}).`,
-      )
-    }
-    rulesById.set(dcr.ruleId, dcr)
-  }
+  })
+  const workspaces = new WorkspaceDirectory(loaded)
+  const columnsByFlow = new Map<LoadedFlow, TypedColumn[] | undefined>()
+  for (const dcr of loaded)
+    for (const s of dcr.streams.values()) for (const f of s.flows) columnsByFlow.set(f, flowColumns(f))
 
-  // TLS: a CA shared by the test run when one is configured, else a fresh one written to a temp dir.
-  const caDir = options.caDir ?? process.env[CA_DIR_ENV]
-  let ca: CertificateAuthority
-  let tempDir: string | undefined
-  if (caDir !== undefined && caDir !== '') ca = await loadOrCreateCertificateAuthority(caDir)
-  else {
-    const fresh = await createCertificateAuthority()
-    tempDir = await mkdtemp(join(tmpdir(), 'dcr-logs-emulator-'))
-    const file = join(tempDir, CA_CERT_FILE)
-    await writeFile(file, `${fresh.certificate}\n`, { mode: 0o644 })
-    ca = { ...fresh, certificateFile: file }
-  }
-  const serverCredentials = await issueServerCertificate(ca, now(), host === '0.0.0.0' || host === '::' ? [] : [host])
+  // Files handed to clients (CA, client certificate, federated token) live in the data dir, else a temp dir.
+  const dataDir = options.dataDir
+  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true })
+  const tempDir = dataDir === undefined ? await mkdtemp(join(tmpdir(), 'dcr-logs-emulator-')) : undefined
+  const filesDir = dataDir ?? tempDir!
+  const ca = await certificateAuthority(options, filesDir)
+  const overrides = { tenantId: options.tenantId, clientId: options.clientId, clientSecret: options.clientSecret }
+  const tenant = dataDir === undefined ? await createTenant(overrides) : await loadOrCreateTenant(dataDir, overrides)
+  const { tenantId, clientId, clientSecret } = tenant
+  const certificateFile = join(filesDir, 'app-certificate.pem')
+  await writeAtomically(
+    certificateFile,
+    `${tenant.clientCertificate.privateKey}${tenant.clientCertificate.certificate}`,
+    0o600,
+  )
 
-  const tenantId = options.tenantId ?? randomUUID()
-  const clientId = options.clientId ?? randomUUID()
-  const clientSecret = options.clientSecret ?? `emu~${randomBytes(24).toString('base64url')}`
+  const { certificateNames, advertisedHost } = addressing(host, options.publicHost)
+  const knownNames = new Set([...LOOPBACK_NAMES, ...certificateNames].map((n) => n.toLowerCase()))
+  const serverCertificate = await ServerCertificate.issue(ca, certificateNames)
   const audiences = options.audiences ?? [...DEFAULTS.audiences]
+  const defaultApp = registerClient(
+    {
+      clientId,
+      clientSecret,
+      certificates: [tenant.clientCertificate.certificate],
+      federatedCredentials: [{ issuer: EMULATOR_FEDERATION_ISSUER, subject: DEFAULT_FEDERATED_SUBJECT }],
+    },
+    'the default app',
+    EMULATOR_FEDERATION_ISSUER,
+  )
+  const clients = [defaultApp, ...userClients]
+  let origin = ''
+  const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULTS.tokenLifetimeSeconds
   const tokens = new TokenService({
     tenantId,
-    clients: [{ clientId, clientSecret }, ...(options.clients ?? [])],
+    clients,
     knownResources: [...new Set([...WELL_KNOWN_RESOURCES, ...audiences])],
-    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? DEFAULTS.tokenLifetimeSeconds,
-    key: await createSigningKey(),
+    tokenLifetimeSeconds,
+    key: tenant.signingKey,
+    now,
+    federationIssuer: EMULATOR_FEDERATION_ISSUER,
+    origins: () => [origin],
+  })
+  const systemIdentity = completeManagedIdentity(
+    {
+      clientId: tenant.managedIdentityClientId,
+      resourceId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/emulator/providers/Microsoft.Web/sites/emulator`,
+    },
+    SUBSCRIPTION_ID,
+  )
+  const managedIdentity = new ManagedIdentityEndpoint({
+    systemAssigned: systemIdentity,
+    userAssigned: (options.managedIdentities ?? []).map((m) => completeManagedIdentity(m, SUBSCRIPTION_ID)),
+    identityHeader: tenant.identityHeader,
+    tokens,
+    tokenLifetimeSeconds,
     now,
   })
+
+  // Background failures (a certificate renewal, a state write) must not crash the user's process: close() reports them.
+  const backgroundErrors: Error[] = []
   const store = new Store(options.retainRows ?? DEFAULTS.retainRows)
-  let throttle = options.throttle === false ? undefined : new Throttle(options.throttle ?? {})
+  const persistence =
+    dataDir === undefined ? undefined : new StatePersistence(dataDir, store, (e) => backgroundErrors.push(e))
+  await persistence?.load()
+  const throttle = options.throttle === false ? undefined : new Throttle(options.throttle ?? {})
   let plan: FaultPlan | undefined
   let injector: FaultInjector | undefined
+  let dashboard: Dashboard | undefined
   const setFaults = (p: FaultPlan | FaultRule[] | undefined): void => {
     plan = p === undefined ? undefined : validateFaultPlan(structuredClone(p))
     injector = plan === undefined ? undefined : new FaultInjector(plan)
+    dashboard?.faultsChanged(plan)
   }
   if (options.faults !== undefined) setFaults(options.faults)
 
-  let origin = ''
   let emulator: Emulator | undefined
   const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     new Promise((resolve) => {
@@ -251,22 +174,30 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     })
 
   const server: Server = createServer({
-    key: serverCredentials.key,
-    cert: serverCredentials.cert,
+    key: serverCertificate.current.key,
+    cert: serverCertificate.current.cert,
     keepAliveTimeout: 30_000,
   })
+  const allowRemoteControl = options.allowRemoteControl ?? DEFAULTS.allowRemoteControl
   server.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', origin)
     const handle = async (): Promise<void> => {
+      const refusal = controlRefusal(url.pathname, req.socket.remoteAddress, allowRemoteControl)
+      if (refusal !== undefined) {
+        req.resume()
+        return sendAzureError(res, { status: 403, code: 'Forbidden', message: refusal }, randomUUID())
+      }
       const ingestion = INGESTION_PATH.exec(url.pathname)
       if (ingestion !== null) {
-        return handleIngestion(req, res, url, ingestion, {
+        await handleIngestion(req, res, url, ingestion, {
           rules: rulesById,
           tokens,
           audiences,
           throttle,
           faults: () => injector,
           store,
+          workspaces,
+          columnsOf: (flow) => columnsByFlow.get(flow),
           limits: {
             maxRequestBytes: options.maxRequestBytes ?? DEFAULTS.maxRequestBytes,
             maxDecompressedBytes: options.maxDecompressedBytes ?? DEFAULTS.maxDecompressedBytes,
@@ -276,9 +207,27 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
           authorityUri: `${origin}/${tenantId}`,
           discardRecords: options.discardRecords ?? false,
         })
+        return persistence?.markDirty()
       }
-      if (url.pathname.startsWith(CONTROL_PREFIX)) return handleControl(req, res, url, emulator!)
-      if (tokens.handles(url.pathname)) return tokens.handle(req, res, url, origin)
+      if (url.pathname.startsWith(CONTROL_PREFIX)) {
+        return handleControl(req, res, url, emulator!, { dashboard: (...a) => dashboard!.handle(...a) })
+      }
+      if (url.pathname.startsWith(QUERY_API_PREFIX)) {
+        return handleQueryApi(req, res, url, { store, workspaces, tokens, now, authorityUri: `${origin}/${tenantId}` })
+      }
+      if (managedIdentity.handles(url.pathname)) return managedIdentity.handle(req, res, url)
+      const arm = ARM_DCR_PATH.exec(url.pathname)
+      if (arm !== null) {
+        return handleArmDcr(req, res, url, arm, {
+          rules: rulesById.values(),
+          tokens,
+          origin,
+          authorityUri: `${origin}/${tenantId}`,
+        })
+      }
+      if (tokens.handles(url.pathname)) {
+        return tokens.handle(req, res, url, requestOrigin(req.headers.host, knownNames, origin))
+      }
       req.resume()
       sendAzureError(res, { status: 404, code: 'NotFound', message: `No resource at ${url.pathname}.` }, randomUUID())
     }
@@ -294,18 +243,35 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   })
   server.on('clientError', (_err, socket) => socket.destroy())
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) =>
-      reject(
-        new EmulatorError('INVALID_OPTIONS', `Cannot listen on ${host}:${options.port ?? 0} (${e.message}).`, {
-          cause: e,
-        }),
-      ),
-    )
-    server.listen(options.port ?? DEFAULTS.port, host, () => resolve())
-  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e) =>
+        reject(
+          new EmulatorError('INVALID_OPTIONS', `Cannot listen on ${host}:${options.port ?? 0} (${e.message}).`, {
+            cause: e,
+          }),
+        ),
+      )
+      server.listen(options.port ?? DEFAULTS.port, host, () => resolve())
+    })
+  } catch (error) {
+    if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true })
+    throw error
+  }
+  server.on('error', (e) => backgroundErrors.push(e))
   const port = (server.address() as AddressInfo).port
-  origin = `https://${urlHost(host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host)}:${port}`
+  origin = `https://${urlHost(advertisedHost)}:${port}`
+  serverCertificate.watch(server, (e) => backgroundErrors.push(e))
+
+  const federatedTokenFile = join(filesDir, 'federated-token.jwt')
+  const writeFederatedToken = (): Promise<void> =>
+    writeAtomically(federatedTokenFile, tokens.mintFederatedToken(DEFAULT_FEDERATED_SUBJECT), 0o600)
+  await writeFederatedToken()
+  const federatedTimer = setInterval(
+    () => writeFederatedToken().catch((e: Error) => backgroundErrors.push(e)),
+    FEDERATED_TOKEN_REFRESH_MS,
+  )
+  federatedTimer.unref()
 
   const rules: EmulatorRule[] = loaded.map((d) => {
     const r: EmulatorRule = {
@@ -313,80 +279,112 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       name: d.name,
       streams: [...d.streams.values()].filter((s) => s.ingestible).map((s) => s.name),
       endpoint: origin,
+      workspaceIds: [...new Set([...d.streams.values()].flatMap((s) => s.flows.flatMap((f) => workspaces.idsOf(f))))],
     }
     if (d.kind !== undefined) r.kind = d.kind
     return r
   })
-  const caFile = ca.certificateFile!
-  const credentialConfig: EmulatorCredentialConfig = {
-    type: 'clientSecret',
-    tenantId,
-    clientId,
-    clientSecret,
-    authorityHost: origin,
-    disableInstanceDiscovery: true,
-  }
-  const env: Record<string, string> = {
-    DCR_LOGS_ENDPOINT: origin,
-    DCR_LOGS_RULE_ID: rules[0]!.ruleId,
-    DCR_LOGS_STREAM_NAME: rules[0]!.streams[0] ?? '',
-    AZURE_TENANT_ID: tenantId,
-    AZURE_CLIENT_ID: clientId,
-    AZURE_CLIENT_SECRET: clientSecret,
-    AZURE_AUTHORITY_HOST: origin,
-    NODE_EXTRA_CA_CERTS: caFile,
-  }
-  const info = (): EmulatorInfo => ({
-    endpoint: origin,
-    authorityHost: origin,
-    tenantId,
-    clientId,
-    clientSecret,
-    caCertificate: ca.certificate,
-    caFile,
-    rules: rules.map((r) => ({ ...r, streams: [...r.streams] })),
-    credentialConfig: { ...credentialConfig },
-    env: { ...env },
-    controlEndpoint: `${origin}${CONTROL_PREFIX}`,
+  const info = () =>
+    buildInfo({
+      origin,
+      controlPrefix: CONTROL_PREFIX,
+      queryPath: QUERY_API_PREFIX.slice(0, -1),
+      dashboardPath: `${DASHBOARD_PATH}/`,
+      tenantId,
+      clientId,
+      clientSecret,
+      certificateFile,
+      caCertificate: ca.certificate,
+      caFile: ca.certificateFile!,
+      rules,
+      workspaces: workspaces.list(),
+      managedIdentity: { ...systemIdentity, identityHeader: tenant.identityHeader },
+      identityPath: APP_SERVICE_IDENTITY_PATH,
+      workloadIdentity: {
+        tokenFile: federatedTokenFile,
+        issuer: EMULATOR_FEDERATION_ISSUER,
+        subject: DEFAULT_FEDERATED_SUBJECT,
+        audience: TOKEN_EXCHANGE_AUDIENCE,
+      },
+    })
+  dashboard = new Dashboard({
+    store,
+    throttle,
+    faults: () => plan,
+    workspaces: () => workspaces.list(),
+    endpoints: () => {
+      const i = info()
+      return {
+        endpoint: i.endpoint,
+        queryEndpoint: i.queryEndpoint,
+        controlEndpoint: i.controlEndpoint,
+        rules: i.rules,
+      }
+    },
+    now,
   })
 
   let closing: Promise<void> | undefined
   emulator = {
     ...info(),
     port,
-    rows: <T>(table: string) => store.rows(table) as T[],
-    count: (table) => store.count(table),
-    counts: () => store.counts(),
+    rows: <T>(table: string, o?: WorkspaceSelector) => store.rows(table, workspaces.select(o?.workspaceId)) as T[],
+    count: (table, o) => store.count(table, workspaces.select(o?.workspaceId)),
+    counts: (o) => store.counts(workspaces.select(o?.workspaceId)),
     async waitForRows<T>(table: string, count: number, opts: WaitForRowsOptions = {}): Promise<T[]> {
       if (closing !== undefined) throw new EmulatorError('CLOSED', 'waitForRows() after close().')
-      await store.waitFor(table, count, opts.timeoutMs ?? DEFAULTS.waitTimeoutMs, opts.signal)
-      return store.rows(table) as T[]
+      const workspaceId = workspaces.select(opts.workspaceId)
+      await store.waitFor(table, count, opts.timeoutMs ?? DEFAULTS.waitTimeoutMs, opts.signal, workspaceId)
+      return store.rows(table, workspaceId) as T[]
+    },
+    query(kql, { workspaceId, ...o } = {}) {
+      const id = workspaceId === undefined ? info().workspaceId : workspaces.select(workspaceId)!
+      if (id === '') throw new EmulatorError('INVALID_OPTIONS', 'No DCR has a Log Analytics destination to query.')
+      return queryWorkspaces(store, id, kql, new Date(now()), {
+        ...o,
+        ...(o.additionalWorkspaces && {
+          additionalWorkspaces: o.additionalWorkspaces.map((w) => workspaces.select(w)!),
+        }),
+      })
     },
     requests: () => store.requests(),
     dcrErrors: () => store.errors(),
     setFaults,
     setThrottle(budget) {
       validateOptions({ throttle: budget })
-      if (budget === false) throttle = undefined
-      else if (throttle === undefined) throttle = new Throttle(budget)
-      else throttle.configure(budget)
+      if (throttle === undefined)
+        throw new EmulatorError('INVALID_OPTIONS', 'setThrottle(): the emulator was started with throttle: false.')
+      throttle.configure(budget)
     },
     faults: () => (plan === undefined ? undefined : structuredClone(plan)),
     createAccessToken: (o = {}) => tokens.mintToken(o),
+    createFederatedToken: (o = {}) =>
+      tokens.mintFederatedToken(o.subject ?? DEFAULT_FEDERATED_SUBJECT, o.audience, o.lifetimeSeconds),
     reset() {
       store.reset()
       throttle?.reset()
       setFaults(undefined)
+      persistence?.markDirty()
     },
     info,
     close() {
       closing ??= (async () => {
         store.cancelWaits('the emulator was closed')
+        dashboard?.close()
+        serverCertificate.stop()
+        clearInterval(federatedTimer)
         await new Promise<void>((resolve) => {
           server.close(() => resolve())
           server.closeAllConnections()
         })
+        await persistence?.close()
         if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true })
+        if (backgroundErrors.length > 0) {
+          throw new EmulatorError(
+            'BACKGROUND_FAILURE',
+            `The emulator failed in the background: ${backgroundErrors.map((e) => e.message).join('; ')}`,
+          )
+        }
       })()
       return closing
     },

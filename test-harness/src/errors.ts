@@ -12,6 +12,8 @@ export type EmulatorErrorCode =
   | 'TIMEOUT'
   /** The emulator was closed. */
   | 'CLOSED'
+  /** Work the emulator does on its own failed (saving the data dir, renewing its certificate); reported by close(). */
+  | 'BACKGROUND_FAILURE'
 
 /** The one error class the emulator throws. */
 export class EmulatorError extends Error {

@@ -1,5 +1,6 @@
 /** Small HTTP helpers shared by the emulator's routes: Azure-shaped error bodies, JSON replies, body reading. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { stringifyJson } from './json-lossless.ts'
 
 /** An Azure data-plane error, as the service sends it: `{"error":{"code","message"}}` plus `x-ms-error-code`. */
 export interface AzureError {
@@ -9,13 +10,17 @@ export interface AzureError {
   headers?: Record<string, string>
 }
 
+/** Whether a `Content-Type` header names JSON (`application/json`, any parameters). */
+export const isJsonContentType = (contentType: string | undefined): boolean =>
+  contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json'
+
 export const sendJson = (
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string | number> = {},
 ): void => {
-  const text = JSON.stringify(body)
+  const text = stringifyJson(body) // rows may hold longs past 2^53 (bigint)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),

@@ -6,13 +6,17 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'
-import type { LoadedDcr } from './dcr-loader.ts'
+import { checkAuxiliaryRules } from './auxiliary.ts'
+import type { LoadedDcr, LoadedFlow } from './dcr-loader.ts'
 import type { FaultDecision, FaultInjector } from './faults.ts'
-import { type AzureError, readBody, sendAzureError } from './http.ts'
+import { type AzureError, isJsonContentType, readBody, sendAzureError } from './http.ts'
+import { parseJsonLossless } from './json-lossless.ts'
+import type { TypedColumn } from './kql/types.ts'
 import { runPipeline } from './pipeline.ts'
 import type { DcrLogError, RequestRecord, Store } from './store.ts'
 import type { Throttle } from './throttle.ts'
 import type { TokenService } from './token-service.ts'
+import type { WorkspaceDirectory } from './workspaces.ts'
 
 const gunzipAsync = promisify(gunzip)
 
@@ -36,6 +40,9 @@ export interface IngestionContext {
   throttle: Throttle | undefined
   faults: () => FaultInjector | undefined
   store: Store
+  /** Where each flow's rows go, and the columns it writes. */
+  workspaces: Pick<WorkspaceDirectory, 'idsOf'>
+  columnsOf: (flow: LoadedFlow) => readonly TypedColumn[] | undefined
   limits: IngestionLimits
   now: () => number
   sleep: (ms: number, signal: AbortSignal) => Promise<void>
@@ -43,9 +50,6 @@ export interface IngestionContext {
   /** Answer 204 after the framing checks, without parsing the records. */
   discardRecords: boolean
 }
-
-const isJson = (contentType: string | undefined): boolean =>
-  contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json'
 
 /** Destroys the connection so the client sees a reset (RST where the socket allows it). */
 const resetConnection = (req: IncomingMessage): void => {
@@ -225,7 +229,7 @@ export const handleIngestion = async (
     }
   }
 
-  if (!isJson(req.headers['content-type'])) {
+  if (!isJsonContentType(req.headers['content-type'])) {
     return fail({
       status: 415,
       code: 'UnsupportedMediaType',
@@ -282,7 +286,8 @@ export const handleIngestion = async (
   let parsed: unknown
   try {
     const start = text.length >= 3 && text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf ? 3 : 0
-    parsed = JSON.parse(text.toString('utf8', start))
+    // Lossless: integers past 2^53 stay exact for long columns.
+    parsed = parseJsonLossless(text.toString('utf8', start))
   } catch (e) {
     return fail(
       { status: 400, code: 'BadRequest', message: `The request body is malformed JSON: ${(e as Error).message}` },
@@ -290,12 +295,16 @@ export const handleIngestion = async (
     )
   }
 
+  const auxiliary = checkAuxiliaryRules(parsed, stream)
+  if (auxiliary !== undefined) return fail(auxiliary, false)
+
   const afterBodyReset = fault?.fault.type === 'reset' ? fault.fault : undefined
   if (afterBodyReset === undefined || afterBodyReset.ingest === true) {
     const result = runPipeline(parsed, stream, received)
     record.records = result.records
     for (const e of result.errors) dcrError(streamName, e.operationName, e.message)
-    for (const [table, rows] of result.tables) ctx.store.addRows(table, rows)
+    for (const { flow, rows } of result.outputs)
+      ctx.store.addRows(flow.table, rows, ctx.workspaces.idsOf(flow), ctx.columnsOf(flow))
   } else if (Array.isArray(parsed)) record.records = parsed.length
 
   if (afterBodyReset !== undefined) {

@@ -1,5 +1,14 @@
-/** RS256 JSON Web Tokens, as Entra issues them, with Node's crypto only. */
-import { createHash, generateKeyPair, type KeyObject, sign, verify } from 'node:crypto'
+/** JSON Web Tokens as Entra issues and accepts them, with Node's crypto only. Pure apart from key generation. */
+import {
+  constants,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto'
 import { promisify } from 'node:util'
 
 const generateKeyPairAsync = promisify(generateKeyPair)
@@ -29,8 +38,8 @@ export interface SigningKey {
   jwk: Record<string, unknown>
 }
 
-export const createSigningKey = async (): Promise<SigningKey> => {
-  const { privateKey, publicKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 })
+const fromPrivateKey = (privateKey: KeyObject): SigningKey => {
+  const publicKey = createPublicKey(privateKey)
   const jwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>
   // Entra's kid is a base64url thumbprint-like value; the JWK thumbprint of the key does the same job.
   const kid = createHash('sha256')
@@ -40,37 +49,97 @@ export const createSigningKey = async (): Promise<SigningKey> => {
   return { kid, privateKey, publicKey, jwk: { ...jwk, kid, use: 'sig', alg: 'RS256' } }
 }
 
+export const createSigningKey = async (): Promise<SigningKey> => {
+  const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 })
+  return fromPrivateKey(privateKey)
+}
+
+/** The key as PKCS#8 PEM, to keep it in a data directory. */
+export const exportSigningKey = (key: SigningKey): string =>
+  key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+
+/** A signing key read back from `exportSigningKey`'s PEM (same kid, so tokens signed before stay valid). */
+export const importSigningKey = (pem: string): SigningKey => fromPrivateKey(createPrivateKey(pem))
+
 const b64json = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 
-export const signJwt = (claims: Record<string, unknown>, key: SigningKey): string => {
-  const head = `${b64json({ typ: 'JWT', alg: 'RS256', kid: key.kid, x5t: key.kid })}.${b64json(claims)}`
+export const signJwt = (
+  claims: Record<string, unknown>,
+  key: SigningKey,
+  header: Record<string, unknown> = { x5t: key.kid },
+): string => {
+  const head = `${b64json({ typ: 'JWT', alg: 'RS256', kid: key.kid, ...header })}.${b64json(claims)}`
   return `${head}.${sign('RSA-SHA256', Buffer.from(head), key.privateKey).toString('base64url')}`
+}
+
+/** A compact JWS split into its parts, not yet verified. */
+export interface DecodedJwt {
+  header: Record<string, unknown>
+  claims: Record<string, unknown>
+  signingInput: string
+  signature: Buffer
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Splits and decodes a compact JWS; undefined when it is not one. */
+export const decodeJwt = (token: string): DecodedJwt | undefined => {
+  const parts = token.split('.')
+  if (parts.length !== 3) return undefined
+  const [h, p, s] = parts as [string, string, string]
+  try {
+    const header: unknown = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'))
+    const claims: unknown = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'))
+    if (!isObject(header) || !isObject(claims)) return undefined
+    return { header, claims, signingInput: `${h}.${p}`, signature: Buffer.from(s, 'base64url') }
+  } catch {
+    return undefined
+  }
+}
+
+/** Algorithms accepted on incoming assertions: what MSAL (RS256, PS256) and Kubernetes (RS256, ES256) sign with. */
+export const ACCEPTED_ALGORITHMS: readonly string[] = ['RS256', 'PS256', 'ES256']
+
+/** Checks a decoded token's signature with `publicKey` under the algorithm its header names. */
+export const verifySignature = (jwt: DecodedJwt, publicKey: KeyObject): boolean => {
+  const data = Buffer.from(jwt.signingInput)
+  try {
+    switch (jwt.header['alg']) {
+      case 'RS256':
+        return publicKey.asymmetricKeyType === 'rsa' && verify('RSA-SHA256', data, publicKey, jwt.signature)
+      case 'PS256':
+        return (
+          publicKey.asymmetricKeyType === 'rsa' &&
+          verify(
+            'sha256',
+            data,
+            { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+            jwt.signature,
+          )
+        )
+      case 'ES256':
+        return (
+          publicKey.asymmetricKeyType === 'ec' &&
+          verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, jwt.signature)
+        )
+      default:
+        return false
+    }
+  } catch {
+    return false
+  }
 }
 
 /** Why a token was refused. `malformed` and `signature` are structural; the rest are claim checks done by the caller. */
 export type JwtFailure = 'malformed' | 'signature'
 
-/** Decodes and verifies the signature of a compact JWS. Claims are returned unchecked. */
+/** Decodes and verifies a token the emulator signed. Claims are returned unchecked. */
 export const verifyJwt = (
   token: string,
   key: SigningKey,
 ): { ok: true; claims: Record<string, unknown> } | { ok: false; reason: JwtFailure } => {
-  const parts = token.split('.')
-  if (parts.length !== 3) return { ok: false, reason: 'malformed' }
-  const [h, p, s] = parts as [string, string, string]
-  let header: unknown
-  let claims: unknown
-  try {
-    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'))
-    claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'))
-  } catch {
-    return { ok: false, reason: 'malformed' }
-  }
-  if (typeof header !== 'object' || header === null || typeof claims !== 'object' || claims === null) {
-    return { ok: false, reason: 'malformed' }
-  }
-  const { alg, kid } = header as { alg?: unknown; kid?: unknown }
-  if (alg !== 'RS256' || kid !== key.kid) return { ok: false, reason: 'signature' }
-  const good = verify('RSA-SHA256', Buffer.from(`${h}.${p}`), key.publicKey, Buffer.from(s, 'base64url'))
-  return good ? { ok: true, claims: claims as Record<string, unknown> } : { ok: false, reason: 'signature' }
+  const jwt = decodeJwt(token)
+  if (jwt === undefined) return { ok: false, reason: 'malformed' }
+  if (jwt.header['alg'] !== 'RS256' || jwt.header['kid'] !== key.kid) return { ok: false, reason: 'signature' }
+  return verifySignature(jwt, key.publicKey) ? { ok: true, claims: jwt.claims } : { ok: false, reason: 'signature' }
 }

@@ -2,7 +2,7 @@
  * From a parsed request body to table rows, as the service does after it answered 204: enforce the stream
  * declaration, run each data flow's transformation, fit the output to the table, fix TimeGenerated. Pure.
  */
-import type { LoadedStream } from './dcr-loader.ts'
+import type { LoadedFlow, LoadedStream } from './dcr-loader.ts'
 import { toKqlDateTime } from './kql/values.ts'
 import { type ConversionIssue, preview, type Row } from './schema/convert.ts'
 
@@ -12,9 +12,15 @@ export interface PipelineError {
   message: string
 }
 
+/** What one data flow produced: rows for its table, in each of its workspaces. */
+export interface FlowOutput {
+  flow: LoadedFlow
+  rows: Row[]
+}
+
 export interface PipelineResult {
-  /** Rows per destination table. */
-  tables: Map<string, Row[]>
+  /** Rows per data flow (two flows may write to the same table, in different workspaces). */
+  outputs: FlowOutput[]
   errors: PipelineError[]
   /** Items in the body (0 when the body is not an array). */
   records: number
@@ -49,7 +55,7 @@ const fixTimeGenerated = (row: Row, received: Date): void => {
 
 /** Processes a decoded JSON body sent to `stream`. */
 export const runPipeline = (body: unknown, stream: LoadedStream, received: Date): PipelineResult => {
-  const tables = new Map<string, Row[]>()
+  const outputs: FlowOutput[] = []
   const errors: PipelineError[] = []
   if (!Array.isArray(body)) {
     // Observed service behaviour: 204 and nothing ingested (Azure/azure-sdk-for-python#32562).
@@ -57,7 +63,7 @@ export const runPipeline = (body: unknown, stream: LoadedStream, received: Date)
       operationName: 'Ingestion',
       message: `The request body is a JSON ${typeName(body)}, not an array of records; nothing was ingested.`,
     })
-    return { tables, errors, records: 0 }
+    return { outputs, errors, records: 0 }
   }
   const converter = stream.converter!
   const inputRows: (Row | undefined)[] = new Array(body.length)
@@ -80,11 +86,8 @@ export const runPipeline = (body: unknown, stream: LoadedStream, received: Date)
   const ctx = { now: received }
   const shared = stream.flows.length > 1
   for (const flow of stream.flows) {
-    let out = tables.get(flow.table)
-    if (out === undefined) {
-      out = []
-      tables.set(flow.table, out)
-    }
+    const out: Row[] = []
+    outputs.push({ flow, rows: out })
     for (let i = 0; i < inputRows.length; i++) {
       const input = inputRows[i]
       if (input === undefined) continue
@@ -116,5 +119,5 @@ export const runPipeline = (body: unknown, stream: LoadedStream, received: Date)
       out.push(row)
     }
   }
-  return { tables, errors, records: body.length }
+  return { outputs, errors, records: body.length }
 }

@@ -1,5 +1,9 @@
-/** What the emulated workspace holds: rows per table, the request log and DCRLogErrors. In memory, bounded logs. */
+/**
+ * What the emulated workspaces hold: rows per workspace and table, the request log and DCRLogErrors. In memory,
+ * bounded logs; listeners hear of every change (the dashboard's live view).
+ */
 import { EmulatorError } from './errors.ts'
+import type { TypedColumn } from './kql/types.ts'
 import type { Row } from './schema/convert.ts'
 
 /** One ingestion request, as the emulator saw and answered it. */
@@ -37,8 +41,16 @@ export interface DcrLogError {
   message: string
 }
 
+/** A change to the store, as listeners hear it. */
+export type StoreEvent =
+  | { type: 'rows'; workspaceId: string; table: string; rows: readonly Row[]; total: number }
+  | { type: 'request'; request: RequestRecord }
+  | { type: 'dcrError'; error: DcrLogError }
+  | { type: 'reset' }
+
 interface Waiter {
   table: string
+  workspaceId: string | undefined
   count: number
   resolve: () => void
   reject: (error: Error) => void
@@ -47,16 +59,34 @@ interface Waiter {
 interface TableData {
   rows: Row[]
   count: number
+  /** Columns in first-seen order; undefined when no flow into the table knows its output columns. */
+  columns: TypedColumn[] | undefined
+}
+
+/** A workspace table as the query engine reads it. */
+export interface StoredTable {
+  columns: readonly TypedColumn[] | undefined
+  rows: readonly Row[]
+}
+
+const mergeColumns = (into: TypedColumn[], columns: readonly TypedColumn[]): void => {
+  for (const c of columns) {
+    const known = into.find((k) => k.name === c.name)
+    if (known === undefined) into.push({ ...c })
+    else if (known.type !== c.type) known.type = known.type ?? c.type
+  }
 }
 
 /** Oldest entries are discarded past this many requests or DCR errors, so long benchmarks stay bounded. */
 export const MAX_LOG_ENTRIES = 100_000
 
 export class Store {
-  private readonly _tables = new Map<string, TableData>()
+  /** workspace id → table name → data */
+  private readonly _workspaces = new Map<string, Map<string, TableData>>()
   private _requests: RequestRecord[] = []
   private _errors: DcrLogError[] = []
   private _waiters = new Set<Waiter>()
+  private readonly _listeners = new Set<(event: StoreEvent) => void>()
   private _droppedRequests = 0
   private _droppedErrors = 0
 
@@ -66,38 +96,90 @@ export class Store {
     return this._retainRows
   }
 
-  addRows(table: string, rows: Row[]): void {
+  /** Calls `listener` on every change until the returned function is called. */
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this._listeners.add(listener)
+    return () => this._listeners.delete(listener)
+  }
+
+  private _emit(event: StoreEvent): void {
+    for (const l of this._listeners) l(event)
+  }
+
+  /** Adds a flow's rows to a table of each workspace it writes to; `columns` is what the flow knows of the schema. */
+  addRows(table: string, rows: Row[], workspaceIds: readonly string[], columns?: readonly TypedColumn[]): void {
     if (rows.length === 0) return
-    let data = this._tables.get(table)
-    if (data === undefined) {
-      data = { rows: [], count: 0 }
-      this._tables.set(table, data)
+    for (const workspaceId of workspaceIds) {
+      let tables = this._workspaces.get(workspaceId)
+      if (tables === undefined) {
+        tables = new Map()
+        this._workspaces.set(workspaceId, tables)
+      }
+      let data = tables.get(table)
+      if (data === undefined) {
+        data = { rows: [], count: 0, columns: columns === undefined ? undefined : [] }
+        tables.set(table, data)
+      }
+      if (columns !== undefined) {
+        data.columns ??= []
+        mergeColumns(data.columns, columns)
+      }
+      data.count += rows.length
+      if (this._retainRows) for (const r of rows) data.rows.push(r)
+      if (this._listeners.size > 0) this._emit({ type: 'rows', workspaceId, table, rows, total: data.count })
     }
-    data.count += rows.length
-    if (this._retainRows) for (const r of rows) data.rows.push(r)
     for (const w of this._waiters) {
-      if (w.table === table && data.count >= w.count) {
+      if (w.table === table && this.count(table, w.workspaceId) >= w.count) {
         this._waiters.delete(w)
         w.resolve()
       }
     }
   }
 
-  rows(table: string): Row[] {
-    return this._tables.get(table)?.rows.slice() ?? []
+  private _tablesOf(workspaceId: string | undefined): Map<string, TableData>[] {
+    if (workspaceId === undefined) return [...this._workspaces.values()]
+    const tables = this._workspaces.get(workspaceId.toLowerCase())
+    return tables === undefined ? [] : [tables]
   }
 
-  count(table: string): number {
-    return this._tables.get(table)?.count ?? 0
+  /** A table's rows in one workspace, or in every workspace (in the order workspaces first received rows). */
+  rows(table: string, workspaceId?: string): Row[] {
+    return this._tablesOf(workspaceId).flatMap((t) => t.get(table)?.rows ?? [])
   }
 
-  counts(): Record<string, number> {
+  count(table: string, workspaceId?: string): number {
+    let n = 0
+    for (const t of this._tablesOf(workspaceId)) n += t.get(table)?.count ?? 0
+    return n
+  }
+
+  counts(workspaceId?: string): Record<string, number> {
     const out: Record<string, number> = {}
-    for (const [name, data] of this._tables) out[name] = data.count
+    for (const tables of this._tablesOf(workspaceId)) {
+      for (const [name, data] of tables) out[name] = (out[name] ?? 0) + data.count
+    }
     return out
   }
 
+  /** Every table of every workspace, in the order they first received rows (the dashboard, persistence). */
+  tables(): (StoredTable & { workspaceId: string; table: string; count: number })[] {
+    const out: (StoredTable & { workspaceId: string; table: string; count: number })[] = []
+    for (const [workspaceId, tables] of this._workspaces) {
+      for (const [table, data] of tables) {
+        out.push({ workspaceId, table, count: data.count, columns: data.columns, rows: data.rows })
+      }
+    }
+    return out
+  }
+
+  /** One workspace table for the query engine, or undefined when it never received rows. */
+  table(workspaceId: string, table: string): StoredTable | undefined {
+    const data = this._workspaces.get(workspaceId.toLowerCase())?.get(table)
+    return data === undefined ? undefined : { columns: data.columns, rows: data.rows }
+  }
+
   addRequest(r: RequestRecord): void {
+    if (this._listeners.size > 0) this._emit({ type: 'request', request: r })
     this._requests.push(r)
     if (this._requests.length > MAX_LOG_ENTRIES * 1.1) {
       const drop = this._requests.length - MAX_LOG_ENTRIES
@@ -107,6 +189,7 @@ export class Store {
   }
 
   addError(e: DcrLogError): void {
+    if (this._listeners.size > 0) this._emit({ type: 'dcrError', error: e })
     this._errors.push(e)
     if (this._errors.length > MAX_LOG_ENTRIES * 1.1) {
       const drop = this._errors.length - MAX_LOG_ENTRIES
@@ -129,8 +212,8 @@ export class Store {
   }
 
   /** Resolves once `table` holds at least `count` rows; rejects with a summary of what did arrive on timeout. */
-  waitFor(table: string, count: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.count(table) >= count) return Promise.resolve()
+  waitFor(table: string, count: number, timeoutMs: number, signal?: AbortSignal, workspaceId?: string): Promise<void> {
+    if (this.count(table, workspaceId) >= count) return Promise.resolve()
     return new Promise((resolve, reject) => {
       const fail = (message: string): void => {
         clearTimeout(timer)
@@ -139,6 +222,7 @@ export class Store {
       }
       const waiter: Waiter = {
         table,
+        workspaceId,
         count,
         resolve: () => {
           clearTimeout(timer)
@@ -189,10 +273,11 @@ export class Store {
   }
 
   reset(): void {
-    this._tables.clear()
+    this._workspaces.clear()
     this._requests = []
     this._errors = []
     this._droppedRequests = 0
     this._droppedErrors = 0
+    this._emit({ type: 'reset' })
   }
 }

@@ -70,7 +70,23 @@ export class Throttle {
     this._window(ruleId, now).bytes += bytes
   }
 
+  /** Each DCR's current window, for the dashboard: what it used and when the window ends. */
+  snapshot(now: number): ThrottleWindow[] {
+    const { windowMs } = this.settings
+    return [...this._windows]
+      .filter(([, w]) => now - w.start < windowMs)
+      .map(([ruleId, w]) => ({ ruleId, requests: w.requests, bytes: w.bytes, endsAt: new Date(w.start + windowMs) }))
+  }
+
   reset(): void {
     this._windows.clear()
   }
+}
+
+/** A DCR's use of its budgets in the current window. */
+export interface ThrottleWindow {
+  ruleId: string
+  requests: number
+  bytes: number
+  endsAt: Date
 }

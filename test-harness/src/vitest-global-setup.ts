@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadOrCreateCertificateAuthority } from './certs.ts'
+import { loadOrCreateCertificateAuthority } from './ca-store.ts'
 import { CA_DIR_ENV } from './options.ts'
 
 /** Creates (or reuses, from `DCR_LOGS_EMULATOR_CA_DIR`) the run's CA; returns the teardown. */

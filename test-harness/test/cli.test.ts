@@ -16,8 +16,8 @@ afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGTERM')
 })
 
-const run = (args: string[]) => {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env })
   children.push(child)
   const lines = createInterface({ input: child.stdout! })
   const stderr: string[] = []
@@ -63,8 +63,23 @@ describe('dcr-logs-emulator CLI', () => {
         'rules',
         'credentialConfig',
         'env',
+        'certificateFile',
+        'credentialConfigs',
+        'credentialEnv',
+        'managedIdentity',
+        'workloadIdentity',
+        'queryEndpoint',
+        'workspaceId',
+        'workspaces',
+        'dashboardUrl',
       ]),
     )
+    expect(info.queryEndpoint).toBe(`${info.endpoint}/v1`)
+    expect(info.workspaceId).toBe('00112233-4455-4677-8899-aabbccddeeff')
+    expect(info.workspaces).toEqual([
+      expect.objectContaining({ workspaceId: info.workspaceId, tables: ['AppLogs_CL'] }),
+    ])
+    expect(info.dashboardUrl).toBe(`${info.endpoint}/_emulator/dashboard/`)
     expect(info.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
     expect(info.rules[0]).toMatchObject({ ruleId: 'dcr-00112233445566778899aabbccddeeff', streams: ['Custom-AppLogs'] })
     const emulator = { ...info, rules: info.rules } as unknown as Parameters<typeof ingest>[0]
@@ -103,6 +118,28 @@ describe('dcr-logs-emulator CLI', () => {
     expect(out).toMatch(/^ {2}dcr-[0-9a-f]{32} {2}docs-samples-text-logs {2}Custom-MyLogFileFormat$/m)
   })
 
+  test('the printout names the query endpoint, each workspace id, the dashboard and every credential type', async () => {
+    const { lines } = run([])
+    const out = await new Promise<string>((resolve) => {
+      const seen: string[] = []
+      lines.on('line', (l) => {
+        seen.push(l)
+        if (l.startsWith('Press Ctrl-C')) resolve(seen.join('\n'))
+      })
+    })
+    expect(out).toMatch(
+      /^Workspaces \(id for queryWorkspace, name, tables\):\n {2}00112233-4455-4677-8899-aabbccddeeff {2}default {2}AppLogs_CL$/m,
+    )
+    expect(out).toMatch(
+      /^ {2}query: {7}new LogsQueryClient\(credential, \{ endpoint: 'https:\/\/127\.0\.0\.1:\d+\/v1' \}\)/m,
+    )
+    expect(out).toMatch(/^ {2}dashboard: {3}https:\/\/127\.0\.0\.1:\d+\/_emulator\/dashboard\/$/m)
+    // and every credential type next to them
+    expect(out).toMatch(/^ {2}certificate: .+app-certificate\.pem \(AZURE_CLIENT_CERTIFICATE_PATH/m)
+    expect(out).toMatch(/^ {2}workload: {4}.+federated-token\.jwt \(AZURE_FEDERATED_TOKEN_FILE/m)
+    expect(out).toMatch(/^ {2}managed id: {2}IDENTITY_ENDPOINT=https:\/\/127\.0\.0\.1:\d+\//m)
+  })
+
   test('--json with --dcr, --faults and --throttle-requests: the DCR from the file is served with the plan active', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dcr-logs-cli-'))
     const plan = join(dir, 'faults.json')
@@ -134,6 +171,25 @@ describe('dcr-logs-emulator CLI', () => {
       expect((await ingest(emulator, [{ Computer: 'c' }])).status).toBe(204)
       expect((await ingest(emulator, [{ Computer: 'd' }])).status).toBe(429)
       expect((await send(info, '/_emulator/counts')).json()).toEqual({ MyTable_CL: 2 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('--data-dir: rows and credentials are still there after SIGTERM and a new start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dcr-logs-cli-data-'))
+    // As in CI: no test-run CA, so the CA lives in the data dir too.
+    const { DCR_LOGS_EMULATOR_CA_DIR: _ca, ...env } = process.env
+    try {
+      const first = run(['--json', '--data-dir', dir], env)
+      const a = JSON.parse((await firstLines(first.lines, 1))[0]!) as EmulatorInfo
+      expect((await ingest(a as unknown as Parameters<typeof ingest>[0], [{ Body: 'kept' }])).status).toBe(204)
+      first.child.kill('SIGTERM')
+      expect(await exit(first.child)).toBe(0)
+      const second = run(['--json', '--data-dir', dir], env)
+      const b = JSON.parse((await firstLines(second.lines, 1))[0]!) as EmulatorInfo
+      expect([b.tenantId, b.clientSecret, b.caFile]).toEqual([a.tenantId, a.clientSecret, join(dir, 'ca.pem')])
+      expect((await send(b, '/_emulator/rows/AppLogs_CL')).json()).toEqual([expect.objectContaining({ Body: 'kept' })])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -179,6 +235,30 @@ describe('CLI option parsing', () => {
       retainRows: false,
     })
     expect((await parseCliOptions(['--no-throttle'])).options.throttle).toBe(false)
+    expect(
+      (
+        await parseCliOptions([
+          '--host',
+          '0.0.0.0',
+          '--public-host',
+          'emulator',
+          '--allow-remote-control',
+          '--data-dir',
+          '/data',
+          '--var',
+          'table=MyTable_CL',
+          '--var',
+          'n=3',
+        ])
+      ).options,
+    ).toMatchObject({
+      host: '0.0.0.0',
+      publicHost: 'emulator',
+      allowRemoteControl: true,
+      dataDir: '/data',
+      variables: { table: 'MyTable_CL', n: 3 },
+    })
+    await expect(parseCliOptions(['--var', 'x'])).rejects.toThrow('--var expects key=value')
     await expect(parseCliOptions(['--port', 'abc'])).rejects.toThrow('--port must be a non-negative integer')
     await expect(parseCliOptions(['--param', 'novalue'])).rejects.toThrow('--param expects key=value')
   })

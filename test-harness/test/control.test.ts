@@ -9,6 +9,7 @@ beforeAll(async () => {
 afterAll(() => emulator.close())
 
 const control = (path: string, init: Parameters<typeof send>[2] = {}) => send(emulator, `/_emulator/${path}`, init)
+const JSON_TYPE = { 'content-type': 'application/json' }
 
 describe('control endpoint', () => {
   test('info has the same fields as the API', async () => {
@@ -38,7 +39,7 @@ describe('control endpoint', () => {
     expect((await control('counts')).json()).toEqual({ AppLogs_CL: 2 })
     expect((await control('requests')).json()).toEqual([expect.objectContaining({ status: 204, records: 2 })])
     expect((await control('dcr-errors')).json()).toEqual([expect.objectContaining({ operationName: 'Ingestion' })])
-    expect((await control('reset', { method: 'POST' })).status).toBe(204)
+    expect((await control('reset', { method: 'POST', headers: JSON_TYPE })).status).toBe(204)
     expect(emulator.counts()).toEqual({})
     expect(emulator.requests()).toEqual([])
   })
@@ -55,12 +56,55 @@ describe('control endpoint', () => {
     expect((await ingest(emulator, [{ Body: 'x' }])).status).toBe(503)
     expect((await control('faults', { method: 'DELETE' })).status).toBe(204)
     expect(emulator.faults()).toBeUndefined()
-    const bad = await control('faults', { method: 'PUT', body: '{"rules":[{"fault":{"type":"nope"}}]}' })
+    const bad = await control('faults', {
+      method: 'PUT',
+      headers: JSON_TYPE,
+      body: '{"rules":[{"fault":{"type":"nope"}}]}',
+    })
     expect(bad.status).toBe(400)
     expect(bad.json()).toMatchObject({
       error: { code: 'BadRequest', message: expect.stringContaining("unknown fault type 'nope'") },
     })
-    expect((await control('faults', { method: 'PUT', body: '{not json' })).status).toBe(400)
+    expect((await control('faults', { method: 'PUT', headers: JSON_TYPE, body: '{not json' })).status).toBe(400)
+  })
+
+  test('a web page cannot change the emulator: POST and PUT need application/json, and preflights get no CORS grant', async () => {
+    emulator.reset()
+    await ingest(emulator, [{ Body: 'kept' }])
+    const plan = JSON.stringify([{ fault: { type: 'status', status: 503 } }])
+    // What a page can send cross-origin without asking: a form or text/plain POST, or one without a body.
+    for (const headers of [
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      {},
+    ] as Record<string, string>[]) {
+      for (const [path, body] of [
+        ['faults', plan],
+        ['reset', undefined],
+      ] as const) {
+        const reply = await control(path, { method: 'POST', headers, ...(body !== undefined && { body }) })
+        expect(reply.status, `POST ${path} ${JSON.stringify(headers)}`).toBe(415)
+        expect(reply.json()).toMatchObject({
+          error: { code: 'UnsupportedMediaType', message: expect.stringContaining('application/json') },
+        })
+      }
+    }
+    expect(
+      (await control('faults', { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: plan })).status,
+    ).toBe(415)
+    expect(emulator.faults()).toBeUndefined()
+    expect(emulator.count('AppLogs_CL')).toBe(1)
+    // application/json from a page needs a preflight; the emulator grants none, so the browser never sends it.
+    const preflight = await control('faults', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    })
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined()
+    expect(preflight.headers['access-control-allow-headers']).toBeUndefined()
   })
 
   test('every fault kind and selection mode can be driven over the control endpoint', async () => {
@@ -128,7 +172,7 @@ describe('control endpoint', () => {
     )
     await expect(hung).rejects.toThrow('client timeout')
     await expect.poll(() => emulator.requests().at(-1)?.fault).toBe('hang')
-    expect((await control('reset', { method: 'POST' })).status).toBe(204)
+    expect((await control('reset', { method: 'POST', headers: JSON_TYPE })).status).toBe(204)
     expect(emulator.faults()).toBeUndefined()
     expect(await statusOf()).toBe(204)
   })

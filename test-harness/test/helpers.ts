@@ -1,6 +1,6 @@
 import { request } from 'node:https'
 import { gzipSync } from 'node:zlib'
-import type { Emulator } from '../src/index.ts'
+import { DEFAULT_DCR, type Emulator } from '../src/index.ts'
 
 export interface Reply {
   status: number
@@ -87,3 +87,31 @@ export const ingest = async (
 }
 
 export const recent = (offsetMs = 60_000): string => new Date(Date.now() - offsetMs).toISOString()
+
+/** The claims of a JWT, unverified. */
+export const claimsOf = (jwt: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
+
+/**
+ * Puts a credential environment into `process.env` (MSAL reads managed identity variables there), without any
+ * `AZURE_*` or `IDENTITY_*` variable of the machine; returns the undo.
+ */
+export const useCredentialEnv = (env: Record<string, string>): (() => void) => {
+  const saved = { ...process.env }
+  for (const k of Object.keys(process.env))
+    if (k.startsWith('AZURE_') || k.startsWith('IDENTITY_')) delete process.env[k]
+  Object.assign(process.env, env)
+  return () => {
+    process.env = saved
+  }
+}
+
+/** The default DCR aimed at another Log Analytics workspace (by name); give it its own immutable id. */
+export const dcrForWorkspace = (workspace: string): Record<string, unknown> => {
+  const dcr = structuredClone(DEFAULT_DCR) as unknown as {
+    properties: { destinations: { logAnalytics: { workspaceResourceId: string }[] } }
+  }
+  dcr.properties.destinations.logAnalytics[0]!.workspaceResourceId =
+    `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/${workspace}`
+  return dcr
+}

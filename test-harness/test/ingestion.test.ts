@@ -116,13 +116,13 @@ describe('request checks', () => {
     expect(emulator.rows<AppLogsRow>('AppLogs_CL').map((r) => r.Body)).toEqual(['bom'])
   })
 
-  test('403 for a token with the wrong audience', async () => {
+  test('401 for a token with the wrong audience, as Azure answers', async () => {
     const storage = await fetchToken(emulator, 'https://storage.azure.com/.default')
     const reply = await post(ingestPath(DEFAULT_RULE_ID, 'Custom-AppLogs'), {
       ...auth(),
       authorization: `Bearer ${storage}`,
     })
-    expectAzureError(reply, 403, 'InvalidAuthenticationTokenAudience')
+    expectAzureError(reply, 401, 'InvalidAuthenticationTokenAudience')
   })
 
   test('a double-slash scope (SDK 1.0.0) gives an audience the service accepts', async () => {
@@ -342,7 +342,7 @@ describe('stream declaration enforcement', () => {
       const usToken = await fetchToken(us, 'https://monitor.azure.us/.default')
       expect((await ingest(us, [{ Body: 'gov' }], { token: usToken })).status).toBe(204)
       const publicToken = await fetchToken(us)
-      expect((await ingest(us, [{ Body: 'x' }], { token: publicToken })).status).toBe(403)
+      expect((await ingest(us, [{ Body: 'x' }], { token: publicToken })).status).toBe(401)
     } finally {
       await us.close()
     }
@@ -356,7 +356,7 @@ describe('stream declaration enforcement', () => {
       expect((await ingest(cn, [{ Body: 'public' }])).status).toBe(204)
       const usToken = await fetchToken(cn, 'https://monitor.azure.us/.default')
       const reply = await ingest(cn, [{ Body: 'us' }], { token: usToken })
-      expectAzureError(reply, 403, 'InvalidAuthenticationTokenAudience')
+      expectAzureError(reply, 401, 'InvalidAuthenticationTokenAudience')
       expect(cn.count('AppLogs_CL')).toBe(2)
     } finally {
       await cn.close()

@@ -146,6 +146,10 @@ describe('scalar functions and operators', () => {
     expect(value('now()')).toEqual(now)
     expect(value('ago(1h)')).toEqual(new Date('2026-03-01T11:00:00Z'))
     expect(value('todatetime("2026-01-15T10:00:00.123Z")')).toEqual(new Date('2026-01-15T10:00:00.123Z'))
+    // The formats Kusto documents for datetime() and todatetime(), read as UTC; anything else is null.
+    expect(value('todatetime("2026-01-15 10:00")')).toEqual(new Date('2026-01-15T10:00:00Z'))
+    expect(value('todatetime("Thu, 15 Jan 2026 10:00:00 GMT")')).toEqual(new Date('2026-01-15T10:00:00Z'))
+    for (const text of ['1', '12/31/2025', '20260115']) expect(value(`todatetime("${text}")`), text).toBeNull()
     expect(value('datetime_add("day", 2, datetime(2026-01-30))')).toEqual(new Date('2026-02-01T00:00:00Z'))
     expect(value('datetime_diff("hour", datetime(2026-01-02), datetime(2026-01-01))')).toBe(24)
     expect(value('startofday(datetime(2026-01-15 10:20:30))')).toEqual(new Date('2026-01-15T00:00:00Z'))

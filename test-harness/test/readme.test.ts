@@ -1,14 +1,17 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { HELP } from '../src/cli-options.ts'
 import { DEFAULTS, type Emulator, startEmulator, THROTTLE_DEFAULTS } from '../src/index.ts'
 
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8')
 const readme = read('../README.md')
+/** The README first (its tables win), then the detail pages it links to. */
+const docNames = readdirSync(new URL('../docs/', import.meta.url)).filter((f) => f.endsWith('.md'))
+const docs = [readme, ...docNames.map((f) => read(`../docs/${f}`))].join('\n')
 
-/** First-cell names of the README's table rows (`` `name` ``, `` `name(args)` ``, `` `--flag <value>` ``), with the row's cells. */
+/** First-cell names of the tables' rows (`` `name` ``, `` `name(args)` ``, `` `--flag <value>` ``), with the row's cells. */
 const rows = new Map<string, string[]>()
-for (const line of readme.split('\n')) {
+for (const line of docs.split('\n')) {
   const m = /^\|\s*`([\w-]+)[`( ]/.exec(line)
   if (m === null) continue
   // cells split on unescaped pipes: types such as `A \| false` hold escaped ones
@@ -87,21 +90,59 @@ describe('README', () => {
     const routes = [...read('../src/control.ts').matchAll(/case '(GET|PUT|POST|DELETE) ([\w-]+)'/g)]
     expect(routes.length).toBeGreaterThan(8)
     for (const [, method, resource] of routes) {
-      expect(readme, `${method} /_emulator/${resource}`).toMatch(
+      expect(docs, `${method} /_emulator/${resource}`).toMatch(
         new RegExp(`^\\|.*\`${method} /_emulator/${resource}[\`/?]`, 'm'),
       )
     }
   })
 
-  test('every row of the fidelity table says Full, Partly or No', () => {
-    const section = readme.slice(readme.indexOf('\n## Fidelity'), readme.indexOf('\n## Troubleshooting'))
-    const tableRows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---'))
-    expect(tableRows.length).toBeGreaterThan(30)
-    for (const row of tableRows.slice(1)) {
-      const cells = row.split(/(?<!\\)\|/).slice(1, -1)
-      expect(cells, row).toHaveLength(3)
-      expect(['Full', 'Partly', 'No'], row).toContain(cells[1]!.trim())
+  test('every row of the fidelity tables (the full one in docs/, the README summary) says Full, Partly or No', () => {
+    const summary = readme.slice(readme.indexOf('\n## Fidelity'), readme.indexOf('\n## Troubleshooting'))
+    for (const [text, atLeast] of [
+      [read('../docs/fidelity.md'), 50],
+      [summary, 10],
+    ] as const) {
+      const tableRows = text
+        .split('\n')
+        .filter((l) => l.startsWith('| ') && !l.startsWith('| ---'))
+        .map((l) => l.split(/(?<!\\)\|/).slice(1, -1))
+        .filter((cells) => cells[1]?.trim() !== 'emulated') // header rows
+      expect(tableRows.length).toBeGreaterThan(atLeast)
+      for (const cells of tableRows) {
+        expect(cells, cells.join('|')).toHaveLength(3)
+        expect(['Full', 'Partly', 'No'], cells.join('|')).toContain(cells[1]!.trim())
+      }
     }
+  })
+
+  test('the README stays short, and every page and heading it links to exists', () => {
+    expect(Buffer.byteLength(readme)).toBeLessThan(35_000) // 68 KB before the details moved to docs/
+    /** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens. */
+    const anchors = (text: string): Set<string> =>
+      new Set(
+        [...text.matchAll(/^#+ (.+)$/gm)].map((m) =>
+          m[1]!
+            .toLowerCase()
+            .replace(/[^a-z0-9 -]/g, '')
+            .replace(/ /g, '-'),
+        ),
+      )
+    const pages: [string, string][] = [
+      ['README.md', readme],
+      ...docNames.map((f): [string, string] => [`docs/${f}`, read(`../docs/${f}`)]),
+    ]
+    let checked = 0
+    for (const [page, text] of pages) {
+      for (const [, target, anchor] of text.matchAll(/\]\((?!https?:)([^)#\s]*)(?:#([^)\s]+))?\)/g)) {
+        const resolved = target === '' ? page : new URL(target!, `file:///pkg/${page}`).pathname.slice('/pkg/'.length)
+        const url = new URL(`../${resolved}`, import.meta.url)
+        expect(existsSync(url), `${page} → ${resolved}`).toBe(true)
+        if (anchor !== undefined)
+          expect(anchors(readFileSync(url, 'utf8')), `${page} → ${resolved}#${anchor}`).toContain(anchor)
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(20)
   })
 
   test('the usage example is test/readme-example.test.ts, which runs', () => {

@@ -8,7 +8,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((e) => e.close()))
 })
 
-test('a budget cut mid-window applies at once; false turns throttling off; a bad budget is refused', async () => {
+test('a budget cut mid-window applies at once; a bad budget is refused', async () => {
   const e = await startEmulator({ throttle: { requestsPerWindow: 4, windowMs: 60_000 } })
   started.push(e)
   const token = await fetchToken(e)
@@ -18,7 +18,13 @@ test('a budget cut mid-window applies at once; false turns throttling off; a bad
   const throttled = await ingest(e, [{ Body: '3' }], { token })
   expect(throttled.status).toBe(429)
   expect(throttled.json()).toMatchObject({ error: { message: expect.stringContaining('2 requests per 60 s') } })
-  e.setThrottle(false)
+  e.setThrottle({ requestsPerWindow: 10, windowMs: 60_000 })
   expect((await ingest(e, [{ Body: '4' }], { token })).status).toBe(204)
   expect(() => e.setThrottle({ requestsPerWindow: -1 })).toThrow(/throttle.requestsPerWindow must be a positive number/)
+})
+
+test('an emulator started without throttling says how to get one', async () => {
+  const e = await startEmulator({ throttle: false })
+  started.push(e)
+  expect(() => e.setThrottle({ requestsPerWindow: 1 })).toThrow(/started with throttle: false/)
 })

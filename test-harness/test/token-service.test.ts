@@ -1,7 +1,7 @@
 import { ClientSecretCredential } from '@azure/identity'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Emulator, startEmulator } from '../src/index.ts'
-import { fetchToken, send } from './helpers.ts'
+import { claimsOf, fetchToken, send } from './helpers.ts'
 
 let emulator: Emulator
 beforeAll(async () => {
@@ -9,8 +9,6 @@ beforeAll(async () => {
 })
 afterAll(() => emulator.close())
 
-const claimsOf = (jwt: string) =>
-  JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
 const tokenRequest = (
   fields: Record<string, string>,
   tenant = emulator.tenantId,

@@ -70,7 +70,11 @@ describe.skipIf(!SUPPORTED)('@dcr-logs/opentelemetry with OpenTelemetry JS 3.x (
   async function batchProvider(extra: Record<string, unknown> = {}) {
     const exporter: Exporter = new ours.AzureLogsExporter(await options(extra))
     const provider = new sdk.LoggerProvider({
-      resource: resources.resourceFromAttributes({ 'service.name': 'otel-v3', 'host.name': 'v3-host' }),
+      resource: resources.resourceFromAttributes({
+        'service.name': 'otel-v3',
+        'service.version': '3.0.0',
+        'host.name': 'v3-host',
+      }),
       processors: [new sdk.BatchLogRecordProcessor({ exporter })],
     })
     cleanups.push(() => provider.shutdown())
@@ -113,7 +117,7 @@ describe.skipIf(!SUPPORTED)('@dcr-logs/opentelemetry with OpenTelemetry JS 3.x (
       SeverityNumber: 13,
       Body: '{"text":"slow","ms":950}',
       Attributes: { run, route: '/pay' },
-      Resource: { 'service.name': 'otel-v3', 'host.name': 'v3-host' },
+      Resource: { 'service.version': '3.0.0' },
       ServiceName: 'otel-v3',
       HostName: 'v3-host',
       TraceId: spanContext.traceId,
@@ -218,6 +222,83 @@ describe.skipIf(!SUPPORTED)('@dcr-logs/opentelemetry with OpenTelemetry JS 3.x (
     for (let i = 0; i < 3; i++) provider.getLogger('helper').emit({ body: `h${i}`, attributes: { run } })
     await provider.forceFlush()
     expect(rowsOf(run)).toHaveLength(3)
+  })
+
+  it('keeps requests full through shutdown() with createBatchLogRecordProcessor and the 3.x processor', async () => {
+    const run = randomUUID()
+    const exporter = new ours.AzureLogsExporter(await options())
+    const processor = ours.createBatchLogRecordProcessor(sdk.BatchLogRecordProcessor, exporter, {
+      maxQueueSize: 20_000,
+      env: {},
+    })
+    const provider = new sdk.LoggerProvider({ processors: [processor] })
+    const before = emulator.requests().length
+    const logger = provider.getLogger('burst')
+    for (let i = 0; i < 20_000; i++) logger.emit({ body: `GET /orders/${i}`, attributes: { run, i, id: randomUUID() } })
+    await provider.shutdown()
+    expect(rowsOf(run)).toHaveLength(20_000)
+    // 40 batches of 512 from the processor, a few full requests on the wire
+    expect(emulator.requests().length - before).toBeLessThanOrEqual(3)
+  })
+
+  it('bounds shutdown() behind a plain 3.x BatchLogRecordProcessor during an outage, reporting every record', async () => {
+    const run = randomUUID()
+    emulator.setFaults([{ fault: { type: 'status', status: 503, retryAfterSeconds: 0 } }])
+    cleanups.push(() => emulator.setFaults(undefined))
+    let dropped = 0
+    const exporter: Exporter = new ours.AzureLogsExporter(
+      await options({
+        flushTimeoutMs: 1_000,
+        shutdownTimeoutMs: 1_000,
+        initialDelayMs: 50,
+        maxDelayMs: 100,
+        onDrop: (event: { records: readonly string[] }) => {
+          dropped += event.records.length
+        },
+      }),
+    )
+    const provider = new sdk.LoggerProvider({
+      processors: [new sdk.BatchLogRecordProcessor({ exporter, maxQueueSize: 10_240 })],
+    })
+    for (let i = 0; i < 10_240; i++) provider.getLogger('outage').emit({ body: `r${i}`, attributes: { run } })
+    const started = Date.now()
+    await provider.shutdown()
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(dropped).toBe(10_240)
+    expect(exporter.stats().records).toMatchObject({ delivered: 0, dropped: 10_240 })
+  })
+
+  it('maps 3.x scope attributes and droppedAttributesCount, EventName once, and the default resource selection', async () => {
+    const run = randomUUID()
+    const exporter = new ours.AzureLogsExporter(await options())
+    const provider = new sdk.LoggerProvider({
+      resource: resources.resourceFromAttributes({
+        'service.name': 'otel-v3',
+        'deployment.environment.name': 'test',
+        'process.command_args': ['node', 'server.js'],
+      }),
+      logRecordLimits: { attributeCountLimit: 3 },
+      processors: [ours.createBatchLogRecordProcessor(sdk.BatchLogRecordProcessor, exporter, { env: {} })],
+    })
+    cleanups.push(() => provider.shutdown())
+    provider
+      .getLogger('scoped', '3.0.0', { attributes: { 'code.namespace': 'v3' } })
+      .emit({ body: 'x', attributes: { run, 'event.name': 'thing.done', a: 1, b: 2 } })
+    await provider.forceFlush()
+    const [row] = rowsOf(run)
+    expect(row).toMatchObject({
+      EventName: 'thing.done',
+      ServiceName: 'otel-v3',
+      Resource: { 'deployment.environment.name': 'test' },
+      Attributes: {
+        run,
+        a: 1,
+        'otel.scope.attributes': { 'code.namespace': 'v3' },
+        'otel.dropped_attributes_count': 1,
+      },
+    })
+    expect(row!.Attributes).not.toHaveProperty('event.name')
+    expect(row!['Resource']).not.toHaveProperty('process.command_args')
   })
 
   it('ships through NodeSDK (sdk-node 0.301) with the processor in logRecordProcessors, with trace context', async () => {

@@ -25,7 +25,10 @@ import {
 import type { PackOptions } from './packer.js'
 import { Pipeline } from './pipeline.js'
 import { RecordQueue } from './record-queue.js'
+import { RoutingClient } from './routing/routing-client.js'
 import { type SerializeOptions, serializeRecord, serializeValue } from './serialize.js'
+import { loadStreamDeclaration } from './shaping/load-declaration.js'
+import { createRecordShaper, type RecordShaper } from './shaping/record-shaper.js'
 import { openSpool } from './spool/attach.js'
 import { KeepingDropReporter } from './spool/keeping-drops.js'
 import type { Spool } from './spool/spool.js'
@@ -54,7 +57,7 @@ export interface ClientDeps {
   randomUUID?: () => string
   /** Defaults to `process.env`. */
   env?: Env
-  /** Defaults to `process.emitWarning` (unknown option names). */
+  /** Defaults to `process.emitWarning` (unknown option names, undeclared fields). */
   emitWarning?: (message: string, options: { code: string; type: string }) => void
 }
 
@@ -81,6 +84,8 @@ class Client implements LogsIngestionClient {
   private readonly _serializeOptions: SerializeOptions
   /** The durable spool, when `spool` is on. */
   private readonly _spool: Spool | undefined
+  /** Preset mapping and stream declaration check; undefined (and free) without `preset` and `streamDeclaration`. */
+  private readonly _shaper: RecordShaper | undefined
   /** Aborted when close() gives up waiting: in-flight requests and backoff sleeps end. */
   private readonly _shutdown = new AbortController()
   /** Seq of the last accepted record (the queue numbers records from 1). */
@@ -89,9 +94,18 @@ class Client implements LogsIngestionClient {
   private _linger: NodeJS.Timeout | undefined
   private _closing: Promise<FlushResult> | undefined
 
-  constructor(options: LogsIngestionClientOptions, deps: ClientDeps) {
+  /** @param route - the route this client serves in a routing client, for messages */
+  constructor(options: LogsIngestionClientOptions, deps: ClientDeps, route?: string) {
     this._o = resolveOptions(options, deps.env ?? process.env)
     const o = this._o
+    this._shaper = createRecordShaper({
+      preset: o.preset,
+      presetOptions: o.presetOptions,
+      declaration: o.conform === 'off' ? undefined : loadStreamDeclaration(o, o.streamName),
+      conform: o.conform,
+      target: route === undefined ? `stream ${o.streamName}` : `route "${route}" (stream ${o.streamName})`,
+      emitWarning: deps.emitWarning,
+    })
     checkOptionNames(options, CORE_OPTION_NAME_SET, {
       component: 'createLogsIngestionClient()',
       strict: o.strictOptions,
@@ -261,7 +275,7 @@ class Client implements LogsIngestionClient {
       this._refuse('closed', record, 'the client is closed; records pushed after close() are not sent')
       return false
     }
-    const r = serializeRecord(record, this._serializeOptions)
+    const r = serializeRecord(this._shaper === undefined ? record : this._shaper.shape(record), this._serializeOptions)
     if (!r.ok) {
       this._refuse('invalid-record', record, r.message)
       return false
@@ -394,6 +408,20 @@ class Client implements LogsIngestionClient {
     return { settled: result.settled, pending: this._pending() }
   }
 
+  abandon(detail: string): number {
+    const pending = this._pending()
+    this._closing ??= Promise.resolve({ settled: pending === 0, pending: 0 })
+    this._shutdown.abort()
+    if (this._linger !== undefined) clearTimeout(this._linger)
+    this._linger = undefined
+    this._delivery.abandon(detail)
+    this._pipeline.stop(detail)
+    this._drops.flushOverflow()
+    this._transport.close()
+    this._waiters.cancel()
+    return pending
+  }
+
   stats(): LogsIngestionStats {
     const stats = this._stats.snapshot(
       this._queue.length + this._pipeline.packingRecords,
@@ -401,16 +429,24 @@ class Client implements LogsIngestionClient {
       this._queue.totalChars,
     )
     if (this._spool !== undefined) stats.spool = this._spool.stats()
+    const conform = this._shaper?.stats()
+    if (conform !== undefined) stats.conform = conform
     return stats
   }
 }
 
 /**
- * Creates a client that batches, compresses and sends records to one DCR stream. Throws
- * `LogsIngestionError` (`INVALID_OPTIONS`) for invalid options; after that, nothing it does throws into
- * the host: undelivered records go to `onDrop` and `stats()`.
+ * Creates a client that batches, compresses and sends records to one DCR stream (or, with `routes`, to one
+ * stream per route). Throws `LogsIngestionError` (`INVALID_OPTIONS`) for invalid options; after that, nothing
+ * it does throws into the host: undelivered records go to `onDrop` and `stats()`.
  */
 export const createLogsIngestionClient = (
   options: LogsIngestionClientOptions = {},
   deps: ClientDeps = {},
-): LogsIngestionClient => new Client(options, deps)
+): LogsIngestionClient =>
+  Array.isArray(options?.routes) && options.routes.length > 0
+    ? new RoutingClient(options, {
+        ...deps,
+        create: (routeOptions, env, route) => new Client(routeOptions, { ...deps, env }, route),
+      })
+    : new Client(options, deps)

@@ -1,3 +1,4 @@
+import { safeJsonStringify } from './adapter/safe-json.js'
 import { severityNumberFor } from './severity.js'
 import type { LogColumns } from './types.js'
 
@@ -55,14 +56,7 @@ const toNumber = (value: unknown): number | undefined => {
 const toText = (value: unknown): string | undefined => {
   if (typeof value === 'string') return value
   if (value === null || value === undefined) return undefined
-  if (typeof value === 'object') {
-    try {
-      return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
-    } catch {
-      return String(value)
-    }
-  }
-  return String(value)
+  return typeof value === 'object' ? safeJsonStringify(value) : String(value)
 }
 
 const CONVERTERS: Record<ColumnValueType, (value: unknown) => unknown> = {

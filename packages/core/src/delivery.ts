@@ -24,6 +24,8 @@ import type { StatsCounter } from './stats.js'
 export interface Batch {
   readonly firstSeq: number
   remaining: number
+  /** Reported by `abandon()`: whatever happens to the request later is not counted again. */
+  abandoned?: boolean
 }
 
 export interface DeliveryOptions {
@@ -89,6 +91,7 @@ export class Delivery {
   /** Records in requests that have not completed. */
   inFlightRecords = 0
   private _forbiddenSince: number | undefined
+  private readonly _inFlight = new Map<Batch, Body>()
 
   constructor(
     private readonly _o: DeliveryOptions,
@@ -98,24 +101,43 @@ export class Delivery {
   /** Sends a body and settles all of its records in `batch`; never rejects. */
   async deliver(body: Body, batch: Batch): Promise<void> {
     this.inFlightRecords += body.count
+    this._inFlight.set(batch, body)
     try {
       await this._send(body, batch, { bisectRequests: this._o.maxBisectRequests })
     } catch (error) {
       // not expected: every path below settles its records; keep the promise that nothing is lost silently
       const left = batch.remaining
-      if (left > 0) {
-        this._settle(batch, left)
+      if (left > 0 && this._settle(batch, left)) {
         this._d.drops.report('http-error', this._lazy(body, left), {
           detail: `internal error while sending: ${messageOf(error)}`,
           cause: error,
         })
       }
+    } finally {
+      this._inFlight.delete(batch)
     }
   }
 
-  private _settle(batch: Batch, records: number): void {
+  /**
+   * Reports the records of every request still under way as `shutdown-timeout`, synchronously (a process
+   * `exit` handler, where nothing asynchronous runs any more); later outcomes of those requests are not counted.
+   */
+  abandon(detail: string): void {
+    for (const [batch, body] of this._inFlight) {
+      const left = batch.remaining
+      if (left <= 0 || batch.abandoned) continue
+      this._settle(batch, left)
+      batch.abandoned = true
+      this._d.drops.report('shutdown-timeout', this._lazy(body, left), { retriable: true, detail })
+    }
+  }
+
+  /** Counts records as settled; false when `abandon()` already reported them (the caller then does nothing). */
+  private _settle(batch: Batch, records: number): boolean {
+    if (batch.abandoned) return false
     batch.remaining -= records
     this.inFlightRecords -= records
+    return true
   }
 
   /** A body's records, read back only if onDrop wants them; `count` may be a remainder of the body. */
@@ -141,7 +163,7 @@ export class Delivery {
     for (;;) {
       attempt++
       if (signal.aborted) {
-        this._settle(batch, body.count)
+        if (!this._settle(batch, body.count)) return
         d.drops.report('shutdown-timeout', this._lazy(body), {
           ...last,
           clientRequestId,
@@ -167,7 +189,7 @@ export class Delivery {
 
       switch (decision.action) {
         case 'success': {
-          this._settle(batch, body.count)
+          if (!this._settle(batch, body.count)) return
           const fill = body.full ? body.payload.length / this._o.maxRequestBytes : undefined
           d.stats.deliver(body.count, body.rawBytes, body.payload.length, fill)
           return
@@ -206,7 +228,7 @@ export class Delivery {
             budget.bisectRequests -= 2
             return this._split(body, batch, budget, 'rejected', { ...last, clientRequestId })
           }
-          this._settle(batch, body.count)
+          if (!this._settle(batch, body.count)) return
           d.drops.report('rejected', this._lazy(body), {
             ...last,
             clientRequestId,
@@ -215,7 +237,7 @@ export class Delivery {
           })
           return
         case 'drop': {
-          this._settle(batch, body.count)
+          if (!this._settle(batch, body.count)) return
           if (decision.reason === 'forbidden' || decision.reason === 'not-found')
             this._warnConfig(last, clientRequestId)
           const elapsed = Math.round((d.now() - started) / 100) / 10
@@ -312,7 +334,7 @@ export class Delivery {
   ): Promise<void> {
     const records = await bodyRecords(body)
     if (records.length <= 1) {
-      this._settle(batch, records.length)
+      if (!this._settle(batch, records.length)) return
       this._d.drops.report(singleReason, records, {
         ...info,
         retriable: false,
@@ -324,7 +346,7 @@ export class Delivery {
     for (const half of [records.slice(0, middle), records.slice(middle)]) {
       const { bodies, tooLarge } = await packRecords(half, this._o.pack)
       if (tooLarge.length > 0) {
-        this._settle(batch, tooLarge.length)
+        if (!this._settle(batch, tooLarge.length)) return
         this._d.drops.report('record-too-large', tooLarge, { ...info, retriable: false })
       }
       // each part is at most half of what was refused, so a 413 or 400 again halves it further

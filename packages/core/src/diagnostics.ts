@@ -49,6 +49,8 @@ export interface TokenEvent {
 /** Published for unusual but accepted configuration and for loud configuration errors (403/404). */
 export interface WarningEvent {
   message: string
+  /** Set for warnings also raised through `process.emitWarning`, e.g. `DCR_LOGS_UNDECLARED_FIELD`. */
+  code?: string | undefined
 }
 
 /** Channel names, for `diagnostics_channel.subscribe()`. */

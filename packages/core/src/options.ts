@@ -3,8 +3,18 @@
  * module that reads the environment (`resolveOptions(user, env)` is given `process.env` by the client).
  */
 import { resolve as resolvePath } from 'node:path'
-import { LogsIngestionError } from './errors.js'
+import { credentialFromEnv, validateCredential } from './credential-options.js'
+import { cloudForEndpoint, invalid, isLoopbackHost, isNoProxy, parseBool, Redacted, show } from './option-values.js'
+import type { PresetName } from './presets/index.js'
+import { TABLE_PRESETS } from './presets/index.js'
+import { type RouteOptions, validateRoutes } from './routing/route-options.js'
 import { DEFAULT_STREAM_NAME } from './schema.js'
+import {
+  type ConformMode,
+  type PresetOptions,
+  resolveShaping,
+  type StreamDeclarationOption,
+} from './shaping/shaping-options.js'
 import type { AzureCloud, CredentialConfig, DropEvent, OverflowPolicy, TokenCredential } from './types.js'
 
 /** Options of `createLogsIngestionClient()`. Every field is optional where an environment variable or default exists. */
@@ -88,6 +98,24 @@ export interface LogsIngestionClientOptions {
    */
   strictOptions?: boolean
   /**
+   * A built-in table preset: each record (of the default shape) is mapped to the table's columns after the
+   * adapter's mapping; implies the preset's stream declaration and, as the default `streamName`, its stream.
+   * Env `DCR_LOGS_PRESET`.
+   */
+  preset?: PresetName
+  /** Options of the preset: `facility` (syslog); `deviceVendor`, `deviceProduct` (commonSecurityLog). */
+  presetOptions?: PresetOptions
+  /**
+   * The DCR stream's declaration, to check records against before sending (see `conform`): the columns, or
+   * `{ file }` (a DCR or declaration JSON file). `fetchStreamDeclaration()` reads it from Azure.
+   * Env `DCR_LOGS_STREAM_DECLARATION` (a file path).
+   */
+  streamDeclaration?: StreamDeclarationOption
+  /** What to do with records that do not fit the stream declaration. @defaultValue `DEFAULTS.conform` */
+  conform?: ConformMode
+  /** Routes: records matching a route go to its stream or DCR; the others to the top-level one. */
+  routes?: readonly RouteOptions[]
+  /**
    * Durable spool: records are written to segment files in `dir` as they are accepted and kept until delivered or
    * dropped; leftovers are sent first on the next start; memory overflow spills there. Off by default.
    * Env `DCR_LOGS_SPOOL_DIR`, `DCR_LOGS_SPOOL_MAX_BYTES`.
@@ -141,6 +169,11 @@ export const CORE_OPTION_NAMES = [
   'onDrop',
   'userAgentSuffix',
   'strictOptions',
+  'preset',
+  'presetOptions',
+  'streamDeclaration',
+  'conform',
+  'routes',
   'spool',
 ] as const satisfies ReadonlyArray<keyof LogsIngestionClientOptions>
 
@@ -185,6 +218,8 @@ export const DEFAULTS = Object.freeze({
   maxBisectRequests: 128,
   tokenRefreshMarginMs: 300_000,
   closeTimeoutMs: 10_000,
+  /** Used only with a `streamDeclaration` or a `preset`. */
+  conform: 'convert' as ConformMode,
 })
 
 /** Defaults of the `spool` option's fields (the spool itself is off unless `spool.dir` is given). */
@@ -234,6 +269,12 @@ export interface ResolvedOptions {
   closeTimeoutMs: number
   onDrop: ((event: DropEvent) => void) | undefined
   userAgentSuffix: string | undefined
+  preset: PresetName | undefined
+  presetOptions: Readonly<PresetOptions> | undefined
+  streamDeclaration: StreamDeclarationOption | undefined
+  conform: ConformMode
+  /** As given, validated; `[]` without routes. */
+  routes: readonly RouteOptions[]
   /** The durable spool, when on (`dir` is absolute). */
   spool: { dir: string; maxBytes: number } | undefined
   /** Unusual but accepted values (for example a ruleId not shaped like `dcr-<32 hex>`). */
@@ -315,150 +356,6 @@ export const NUMERIC_OPTIONS: ReadonlyArray<readonly [NumericOption, number, num
 export const envVarFor = (option: string): string =>
   `DCR_LOGS_${option.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
 
-const invalid = (option: string, got: unknown, expected: string): LogsIngestionError =>
-  new LogsIngestionError('INVALID_OPTIONS', `Invalid option "${option}": expected ${expected} (got ${show(got)}).`)
-
-/** A value shown in an error by description only (it may be a secret). */
-class Redacted {
-  constructor(readonly description: string) {}
-}
-
-const show = (value: unknown): string => {
-  if (value instanceof Redacted) return value.description
-  if (typeof value === 'string') return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)
-  if (typeof value === 'function') return 'a function'
-  if (value === null || typeof value !== 'object') return String(value)
-  try {
-    return JSON.stringify(redact(value))
-  } catch {
-    return Object.prototype.toString.call(value)
-  }
-}
-
-const SECRET_KEYS = new Set(['clientSecret', 'certificate', 'token', 'password'])
-
-/** A copy with secret fields replaced, for error messages and diagnostics. */
-export const redact = (value: object): Record<string, unknown> => {
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.has(k) && v !== undefined ? '<redacted>' : v
-  return out
-}
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|\[?::ffff:127(?:\.\d{1,3}){3}\]?)$/i
-
-/** True for localhost, 127.0.0.0/8 and ::1. */
-export const isLoopbackHost = (hostname: string): boolean => LOOPBACK.test(hostname)
-
-/** The cloud an ingestion endpoint belongs to, from its host name. */
-export const cloudForEndpoint = (hostname: string): AzureCloud => {
-  const host = hostname.toLowerCase()
-  if (host.endsWith('.azure.us')) return 'usgov'
-  if (host.endsWith('.azure.cn')) return 'china'
-  return 'public'
-}
-
-const parseBool = (option: string, value: string): boolean => {
-  if (/^(1|true|yes|on)$/i.test(value)) return true
-  if (/^(0|false|no|off)$/i.test(value)) return false
-  throw invalid(option, value, 'true or false')
-}
-
-const CREDENTIAL_TYPES = new Set([
-  'clientSecret',
-  'clientCertificate',
-  'managedIdentity',
-  'workloadIdentity',
-  'azureCli',
-  'environment',
-  'default',
-])
-
-const REQUIRED_CREDENTIAL_FIELDS: Record<string, readonly string[]> = {
-  clientSecret: ['tenantId', 'clientId', 'clientSecret'],
-  clientCertificate: ['tenantId', 'clientId'],
-}
-
-const validateCredential = (credential: unknown): TokenCredential | CredentialConfig => {
-  const expected =
-    'a TokenCredential (an object with getToken()) or a config such as { type: "clientSecret", tenantId, clientId, clientSecret }'
-  if (credential === null || typeof credential !== 'object') {
-    // a string here is often a client secret passed in the wrong place
-    throw invalid(
-      'credential',
-      typeof credential === 'string' ? new Redacted('a string, not shown') : credential,
-      expected,
-    )
-  }
-  if (typeof (credential as TokenCredential).getToken === 'function') return credential as TokenCredential
-  const type = (credential as { type?: unknown }).type
-  if (typeof type !== 'string' || !CREDENTIAL_TYPES.has(type)) {
-    throw invalid('credential', credential, `${expected}; type is one of ${[...CREDENTIAL_TYPES].join(', ')}`)
-  }
-  for (const field of REQUIRED_CREDENTIAL_FIELDS[type] ?? []) {
-    const v = (credential as Record<string, unknown>)[field]
-    if (typeof v !== 'string' || v === '')
-      throw invalid('credential', credential, `a non-empty "${field}" for type "${type}"`)
-  }
-  if (type === 'clientCertificate') {
-    const c = credential as { certificatePath?: unknown; certificate?: unknown }
-    if (typeof c.certificatePath !== 'string' && typeof c.certificate !== 'string') {
-      throw invalid('credential', credential, '"certificatePath" or "certificate" (PEM) for type "clientCertificate"')
-    }
-  }
-  return credential as CredentialConfig
-}
-
-/** Picks a credential from `AZURE_*` variables the way `EnvironmentCredential`/`DefaultAzureCredential` do. */
-export const credentialFromEnv = (env: Env): CredentialConfig => {
-  const tenantId = env.AZURE_TENANT_ID
-  const clientId = env.AZURE_CLIENT_ID
-  const authorityHost = env.AZURE_AUTHORITY_HOST
-  const withAuthority = authorityHost ? { authorityHost } : {}
-  if (tenantId && clientId && env.AZURE_CLIENT_SECRET) {
-    return { type: 'clientSecret', tenantId, clientId, clientSecret: env.AZURE_CLIENT_SECRET, ...withAuthority }
-  }
-  if (tenantId && clientId && env.AZURE_CLIENT_CERTIFICATE_PATH) {
-    return {
-      type: 'clientCertificate',
-      tenantId,
-      clientId,
-      certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
-      ...withAuthority,
-    }
-  }
-  if (env.AZURE_FEDERATED_TOKEN_FILE) {
-    return {
-      type: 'workloadIdentity',
-      ...(tenantId ? { tenantId } : {}),
-      ...(clientId ? { clientId } : {}),
-      tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE,
-      ...withAuthority,
-    }
-  }
-  return {
-    type: 'default',
-    ...(clientId ? { managedIdentityClientId: clientId } : {}),
-    ...(tenantId ? { tenantId } : {}),
-  }
-}
-
-/** Whether `NO_PROXY` (comma/space separated hosts, `.suffix`, `*`, optional `:port`) exempts this URL. */
-export const isNoProxy = (url: URL, noProxy: string | undefined): boolean => {
-  if (!noProxy) return false
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '')
-  const port = url.port || (url.protocol === 'http:' ? '80' : '443')
-  for (const raw of noProxy.split(/[\s,]+/)) {
-    const entry = raw.trim().toLowerCase()
-    if (entry === '') continue
-    if (entry === '*') return true
-    const m = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\]$/g, ''))
-    const h = (m?.[1] ?? entry).replace(/^\*?\./, '.')
-    if (m?.[2] !== undefined && m[2] !== port) continue
-    if (h.startsWith('.') ? host.endsWith(h) || host === h.slice(1) : host === h || host.endsWith(`.${h}`)) return true
-  }
-  return false
-}
-
 const pick = <K extends keyof LogsIngestionClientOptions>(user: LogsIngestionClientOptions, env: Env, key: K) =>
   user[key] !== undefined
     ? { value: user[key] as unknown, from: 'option' }
@@ -527,8 +424,14 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
     )
   }
 
+  // preset, stream declaration and conform (before streamName: a preset implies its stream)
+  const shaping = resolveShaping((key) => pick(user, env, key), user.presetOptions, DEFAULTS.conform)
+  const routes = validateRoutes(user.routes)
+
   // streamName
-  const streamName = pick(user, env, 'streamName').value ?? DEFAULTS.streamName
+  const streamName =
+    pick(user, env, 'streamName').value ??
+    (shaping.preset === undefined ? DEFAULTS.streamName : TABLE_PRESETS[shaping.preset].streamName)
   if (typeof streamName !== 'string' || !/^(Custom|Microsoft)-[A-Za-z0-9_-]+$/.test(streamName)) {
     throw invalid(
       'streamName',
@@ -659,6 +562,8 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
     truncationMarker,
     onDrop: user.onDrop,
     userAgentSuffix: userAgentSuffix as string | undefined,
+    ...shaping,
+    routes,
     warnings,
   }
 }

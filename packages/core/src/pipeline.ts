@@ -2,11 +2,13 @@
  * The streaming pipeline: queue → pieces (joined and encoded on the event loop) → deflated on the thread pool,
  * several at once → bodies filled in push order right up to the caps → sends, `concurrency` at a time.
  * Nothing awaits per record: `pump()` is synchronous and cheap, and zlib and HTTP completions drive it again.
- * It works ahead only while a send slot would take its output, so an outage fills the bounded queue, not memory.
+ * Pieces are cut as soon as there is one; they are compressed only while a send slot would take the result, so
+ * an outage leaves the backlog in the bounded buffer as cut pieces rather than in compressed bodies nobody sends.
  */
 import { type Body, bodyRecordsSync, OpenBody } from './body.js'
 import { DeflateLane } from './compress.js'
 import type { Batch, Delivery } from './delivery.js'
+import { debug, publish } from './diagnostics.js'
 import type { DropInfo, DropRecords, DropReporter } from './drops.js'
 import { messageOf } from './errors.js'
 import { memberOverhead } from './gzip-member.js'
@@ -46,6 +48,9 @@ const INITIAL_RATIO = 4
 
 export class Pipeline {
   private readonly _jobs: Job[] = []
+  /** Σ over `_jobs`: records, and bytes of text (an estimate until a piece is encoded). */
+  private _jobRecords = 0
+  private _jobTextBytes = 0
   private _open: OpenBody | undefined
   private readonly _ready: Body[] = []
   private readonly _inFlight = new Set<Batch>()
@@ -85,8 +90,7 @@ export class Pipeline {
 
   /** Records taken from the queue and not yet in a request (compressing, in a body being filled, or ready). */
   get packingRecords(): number {
-    let n = this._open?.count ?? 0
-    for (const job of this._jobs) n += job.piece.count
+    let n = (this._open?.count ?? 0) + this._jobRecords
     for (const body of this._ready) n += body.count
     return n
   }
@@ -103,8 +107,8 @@ export class Pipeline {
   evictOldestWaiting(): boolean {
     const i = this._jobs.findIndex((job) => job.state === 'waiting')
     if (i < 0) return false
-    const [job] = this._jobs.splice(i, 1)
-    this._discardPiece(job!.piece, 'buffer-full', {
+    const job = this._removeJob(i)
+    this._discardPiece(job.piece, 'buffer-full', {
       retriable: true,
       detail: 'the buffer is full and overflow is "drop-oldest": the oldest queued records made room',
     })
@@ -121,8 +125,10 @@ export class Pipeline {
       this._compress()
       this._startSends()
     } catch (error) {
-      // a bug of ours: records stay queued and are reported at close() at the latest
-      this._drops.report('http-error', [], { detail: `internal error in the pipeline: ${messageOf(error)}` })
+      // a bug of ours: records stay where they are and are reported at close() at the latest
+      const message = `internal error in the pipeline: ${messageOf(error)}`
+      publish('warning', () => ({ message }))
+      debug(() => message)
     }
   }
 
@@ -139,8 +145,8 @@ export class Pipeline {
     const report = (records: DropRecords) =>
       this._drops.report('shutdown-timeout', records, { retriable: true, detail })
     // pieces still waiting for a compression slot
-    for (const job of this._jobs.splice(0))
-      this._discardPiece(job.piece, 'shutdown-timeout', { retriable: true, detail })
+    while (this._jobs.length > 0)
+      this._discardPiece(this._removeJob(0).piece, 'shutdown-timeout', { retriable: true, detail })
     for (const body of this._ready.splice(0)) {
       this._queue.release(body.heldBytes, body.count)
       report({ count: body.count, read: () => bodyRecordsSync(body) })
@@ -164,17 +170,16 @@ export class Pipeline {
     return Math.round(Math.max(MIN_PIECE_CHARS, Math.min(target, MAX_PIECE_CHARS, p.maxUncompressedBytes / 4)))
   }
 
-  /** Bytes as sent still free in the body being filled, counting the pieces compressing at their estimated size. */
+  /**
+   * Bytes as sent still free in the body the next piece will join: the pieces ahead of it fill the open body and,
+   * at their estimated compressed size, maybe further ones.
+   */
   private _roomForBytes(ratio: number): number {
-    const p = this._o.pack
-    let used = this._open?.sentBytes ?? memberOverhead(0)
-    // each further piece costs its data plus a separator and, deflated, a sync-flush marker
-    // a piece not yet encoded: its text's length is its size in bytes for ASCII, a fair estimate otherwise
-    for (const { piece } of this._jobs)
-      used += (piece.rawBytes || piece.chars + piece.count - 1) / ratio + PIECE_OVERHEAD
-    const room = p.maxRequestBytes - used - PIECE_OVERHEAD
-    // when the pieces under way will spill into the next body, plan for that one
-    return room > 0 ? room : p.maxRequestBytes - memberOverhead(1)
+    const body = this._o.pack.maxRequestBytes - memberOverhead(1)
+    // each further piece costs its data plus a separator and, deflated, a full-flush marker
+    const open = this._open === undefined ? 0 : this._open.sentBytes - memberOverhead(1)
+    const used = open + this._jobTextBytes / ratio + this._jobs.length * PIECE_OVERHEAD
+    return body - (used % body) - PIECE_OVERHEAD
   }
 
   /**
@@ -191,7 +196,11 @@ export class Pipeline {
       if (!due && q.chars < target && q.length < room) return
       const taken = q.take({ chars: target, records: room, timeSpanMs: p.maxTimeSpanMs })
       q.reserve(taken.chars, taken.jsons.length)
-      this._jobs.push({ piece: cutPiece(taken), state: 'waiting', pieces: [], tooLarge: [] })
+      const piece = cutPiece(taken)
+      this._jobs.push({ piece, state: 'waiting', pieces: [], tooLarge: [] })
+      this._jobRecords += piece.count
+      // the text's length is its size in bytes for ASCII, a fair estimate otherwise
+      this._jobTextBytes += piece.chars + piece.count - 1
     }
   }
 
@@ -215,9 +224,7 @@ export class Pipeline {
    */
   private _roomForRecords(): number {
     const max = this._o.pack.maxRecordsPerRequest
-    let planned = this._open?.count ?? 0
-    for (const job of this._jobs) planned += job.piece.count
-    return max - (planned % max)
+    return max - (((this._open?.count ?? 0) + this._jobRecords) % max)
   }
 
   private _start(job: Job): void {
@@ -253,7 +260,7 @@ export class Pipeline {
   /** Places finished pieces into bodies in push order; seals a body when full or when a flush is due. */
   private _assemble(): void {
     while (this._jobs.length > 0 && (this._jobs[0]!.state === 'done' || this._jobs[0]!.state === 'failed')) {
-      const job = this._jobs.shift()!
+      const job = this._removeJob(0)
       if (job.state === 'failed') {
         // zlib failed (out of memory?): report what the piece held rather than lose it silently
         this._discardPiece(job.piece, 'http-error', {
@@ -274,6 +281,13 @@ export class Pipeline {
     if (open === undefined || open.count === 0) return
     const next = this._jobs[0]?.piece.firstSeq ?? (this._queue.length > 0 ? this._queue.headSeq : Infinity)
     if (open.firstSeq! <= this._sealTarget && next > this._sealTarget) this._seal(false)
+  }
+
+  private _removeJob(index: number): Job {
+    const [job] = this._jobs.splice(index, 1)
+    this._jobRecords -= job!.piece.count
+    this._jobTextBytes -= job!.piece.chars + job!.piece.count - 1
+    return job!
   }
 
   /** Reports a piece's records (read back from its text only if onDrop wants them) and frees its reservation. */

@@ -3,6 +3,7 @@
  * Implementations live elsewhere; this file holds types only.
  */
 import type { ResolvedOptions } from './options.js'
+import type { ConformStats } from './shaping/record-shaper.js'
 
 /** An access token as returned by a `TokenCredential` (same shape as `@azure/core-auth`). */
 export interface AccessToken {
@@ -100,6 +101,8 @@ export interface DropEvent {
   retriable: boolean
   /** A readable error: what happened, how often, what to do. */
   error: Error
+  /** The route the records took, for a client with `routes` (`'default'` for the top-level options). */
+  route?: string
 }
 
 /** A record to send: column name → value. Dates become ISO strings; everything else is serialised safely. */
@@ -161,6 +164,10 @@ export interface LogsIngestionStats {
   lastError?: { message: string; code?: string; status?: number; at: string }
   /** The durable spool, when the `spool` option is on. */
   spool?: SpoolStats
+  /** What the stream declaration check found (with a `streamDeclaration` or a `preset`). */
+  conform?: ConformStats
+  /** Each route's statistics, by route name (`'default'` for the top-level options), for a client with `routes`. */
+  routes?: Record<string, LogsIngestionStats>
 }
 
 /** `stats().spool`: what the durable spool holds and has done. */
@@ -214,6 +221,12 @@ export interface LogsIngestionClient {
   flush(options?: FlushOptions): Promise<FlushResult>
   /** Flushes, then releases sockets and timers. Idempotent. */
   close(options?: CloseOptions): Promise<FlushResult>
+  /**
+   * For a process `exit` handler, where nothing asynchronous runs any more: reports every record not yet delivered
+   * (queued, being packed, or in a request under way) to `onDrop` and `stats()` as `shutdown-timeout` with
+   * `detail`, synchronously, and closes the client. Returns how many records that was.
+   */
+  abandon(detail: string): number
   stats(): LogsIngestionStats
   readonly closed: boolean
 }

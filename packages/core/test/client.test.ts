@@ -501,3 +501,29 @@ describe('adapter-facing API', () => {
     await client.close()
   })
 })
+
+describe('abandon() (process exit)', () => {
+  it('reports queued and in-flight records at once, and a request that completes later is not counted again', async () => {
+    let answer!: (o: SendOutcome) => void
+    const { client, drops } = setup(() => new Promise<SendOutcome>((r) => (answer = r)), {
+      maxRecordsPerRequest: 5,
+      lingerMs: 60_000,
+    })
+    for (const r of records(5)) client.push(r)
+    await client.flush({ timeoutMs: 50 }) // the first 5 are in a request that does not answer
+    for (const r of records(3)) client.push(r)
+    expect(client.abandon('lost at exit')).toBe(8)
+    expect(drops.map((d) => [d.reason, d.records.length])).toEqual(
+      expect.arrayContaining([
+        ['shutdown-timeout', 5],
+        ['shutdown-timeout', 3],
+      ]),
+    )
+    expect(drops.every((d) => d.error.message.includes('lost at exit'))).toBe(true)
+    answer(ok)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(client.stats().records).toMatchObject({ accepted: 8, delivered: 0, dropped: 8, queued: 0, inFlight: 0 })
+    expect(client.closed).toBe(true)
+    expect(client.push({ Body: 'after' })).toBe(false)
+  })
+})

@@ -53,3 +53,18 @@ describe('createColumnMapper', () => {
     expect(() => createColumnMapper({ Body: {} })).toThrow(/needs a path or a default/)
   })
 })
+
+describe('string columns of objects', () => {
+  it('are the safe JSON text every adapter writes: cycles marked, bigints as text, Errors with their message', () => {
+    const looped: Record<string, unknown> = { a: 1n }
+    looped['self'] = looped
+    const map = createColumnMapper({
+      Detail: { path: 'detail', type: 'string' },
+      Failure: { path: 'err', type: 'string' },
+    })
+    expect(map({ detail: looped, err: new Error('boom') })).toEqual({
+      Detail: '{"a":"1","self":"[Circular]"}',
+      Failure: expect.stringMatching(/^\{"name":"Error","message":"boom","stack":/),
+    })
+  })
+})

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { credentialFromEnv } from '../src/credential-options.ts'
 import { DEFAULTS, envVarFor, isLogsIngestionError, resolveOptions } from '../src/index.ts'
-import { credentialFromEnv, isNoProxy } from '../src/options.ts'
+import { isNoProxy } from '../src/option-values.ts'
 
 const base = {
   endpoint: 'https://my-dcr-a1b2.eastus-1.ingest.monitor.azure.com',

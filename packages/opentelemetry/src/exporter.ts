@@ -1,16 +1,23 @@
 import { debuglog } from 'node:util'
 import {
+  checkOptionNames,
   createLogsIngestionClient,
   DROP_REASON_CODES,
   type DropReason,
+  type LogColumns,
   type LogsIngestionClient,
   LogsIngestionError,
   type LogsIngestionErrorCode,
   type LogsIngestionStats,
-  resolveOptions,
 } from '@dcr-logs/core'
-import { mapLogRecord } from './map-record.ts'
-import { type AzureLogsExporterOptions, type ResolvedExporterOptions, resolveExporterOptions } from './options.ts'
+import { createFlushWindow, type FlushWindow } from './flush-window.ts'
+import { createRecordMapper } from './map-record.ts'
+import {
+  type AzureLogsExporterOptions,
+  KNOWN_OPTION_NAMES,
+  type ResolvedExporterOptions,
+  resolveExporterOptions,
+} from './options.ts'
 import { EXPORT_FAILED, EXPORT_SUCCESS, type ExportResultLike, type ReadableLogRecordLike } from './otel-types.ts'
 
 const debug = debuglog('dcr-logs')
@@ -19,11 +26,17 @@ type DroppedByReason = LogsIngestionStats['droppedByReason']
 
 const SUCCESS: ExportResultLike = Object.freeze({ code: EXPORT_SUCCESS })
 
+/**
+ * Marks exporters that hold a batch once `export()` has answered, so a processor's per-batch `forceFlush()` is only
+ * a hint (`createBatchLogRecordProcessor`). A registry symbol: it holds across copies of this package (ESM and CJS).
+ */
+export const BUFFERS_ON_EXPORT: unique symbol = Symbol.for('@dcr-logs/opentelemetry.buffersOnExport') as never
+
 /** What happened to one batch on its way into core. */
 interface PushOutcome {
   /** Records core refused; core reported each to `onDrop` and counted it. */
   refused: number
-  /** Records that could not be read at all (a throwing getter); never reached core. */
+  /** Records that could not be read at all (a throwing getter); reported through core's `reportDrop()`. */
   unreadable: number
 }
 
@@ -59,8 +72,12 @@ function messageOf(error: unknown): string {
  * ```
  */
 export class AzureLogsExporter {
+  /** See `BUFFERS_ON_EXPORT`. */
+  readonly [BUFFERS_ON_EXPORT] = true
   private readonly _options: ResolvedExporterOptions
   private readonly _client: LogsIngestionClient
+  private readonly _mapRecord: (record: ReadableLogRecordLike) => LogColumns
+  private readonly _flushWindow: FlushWindow
   /** With `overflow: 'wait'` core refuses records while full: wait for room first (backpressure on the processor). */
   private readonly _waitForRoom: boolean
   private _shutdown: Promise<void> | undefined
@@ -73,7 +90,19 @@ export class AzureLogsExporter {
   constructor(options: AzureLogsExporterOptions = {}) {
     this._options = resolveExporterOptions(options)
     this._client = createLogsIngestionClient(this._options.client)
-    this._waitForRoom = resolveOptions(this._options.client, process.env).overflow === 'wait'
+    try {
+      checkOptionNames(Object.fromEntries(this._options.unknown.map((k) => [k, true])), KNOWN_OPTION_NAMES, {
+        component: 'AzureLogsExporter',
+        strict: this._client.options.strictOptions,
+      })
+    } catch (error) {
+      void this._client.close({ timeoutMs: 0 })
+      throw error
+    }
+    // as core resolved it: DCR_LOGS_OVERFLOW counts too
+    this._waitForRoom = this._client.options.overflow === 'wait'
+    this._mapRecord = createRecordMapper({ resourceAttributes: this._options.resourceAttributes, now: Date.now })
+    this._flushWindow = createFlushWindow(this._options.flushTimeoutMs)
   }
 
   /**
@@ -111,16 +140,24 @@ export class AzureLogsExporter {
     }
   }
 
-  /** Waits until everything exported so far is delivered or reported dropped (bounded by `flushTimeoutMs`). */
+  /**
+   * Waits until everything exported so far is delivered or reported dropped, within `flushTimeoutMs`; calls back to
+   * back (a processor flushing batch after batch) share one deadline, so a processor's `shutdown()` during an outage
+   * stays bounded by it and by `shutdownTimeoutMs`.
+   */
   async forceFlush(): Promise<void> {
     if (this._shutdown !== undefined) return this._shutdown
-    await this._client.flush(this._flushOptions())
+    const result = await this._client.flush({ timeoutMs: this._flushWindow.timeoutMs() })
+    if (result.settled) this._flushWindow.settled()
   }
 
-  /** Flushes, then closes core's client; later exports fail fast. Idempotent. */
+  /**
+   * Flushes, then closes core's client, within `shutdownTimeoutMs`; what is still pending then is reported to
+   * `onDrop` (`shutdown-timeout`). Later exports fail fast. Idempotent.
+   */
   shutdown(): Promise<void> {
-    const timeoutMs = this._options.shutdownTimeoutMs
-    this._shutdown ??= this._client.close(timeoutMs === undefined ? {} : { timeoutMs }).then(() => undefined)
+    const timeoutMs = this._options.shutdownTimeoutMs ?? this._client.options.closeTimeoutMs
+    this._shutdown ??= this._client.close({ timeoutMs }).then(() => undefined)
     return this._shutdown
   }
 
@@ -129,12 +166,19 @@ export class AzureLogsExporter {
     return this._client.stats()
   }
 
-  /** Maps one record; `undefined` when its fields cannot be read (the SDK's records never throw, hand-made ones may). */
-  private _map(record: ReadableLogRecordLike): ReturnType<typeof mapLogRecord> | undefined {
+  /**
+   * Maps one record; `undefined` when its fields cannot be read (the SDK's records never throw, hand-made ones may),
+   * which is then reported and counted as a dropped record like any other.
+   */
+  private _map(record: ReadableLogRecordLike): LogColumns | undefined {
     try {
-      return mapLogRecord(record, { now: Date.now })
+      return this._mapRecord(record)
     } catch (error) {
-      debug('could not read a log record: %s', messageOf(error))
+      this._client.reportDrop({
+        records: [record],
+        detail: `the log record could not be read: ${messageOf(error)}`,
+        cause: error,
+      })
       return undefined
     }
   }
@@ -170,42 +214,36 @@ export class AzureLogsExporter {
     if (pushed.refused === 0 && pushed.unreadable === 0) return SUCCESS
     // core reports buffer-full drops from a microtask (it coalesces them); let that run so the reasons are counted
     await new Promise<void>((resolve) => queueMicrotask(resolve))
-    return this._dropped(total, pushed.refused, pushed.unreadable, before)
+    return this._dropped(total, pushed.refused + pushed.unreadable, before)
   }
 
   /** `'delivered'` mode: waits for core to settle everything pushed so far, then judges this batch. */
   private async _confirm(total: number, pushed: PushOutcome, before: LogsIngestionStats): Promise<ExportResultLike> {
-    const flushed = await this._client.flush(this._flushOptions())
+    const flushed = await this._client.flush({ timeoutMs: this._options.flushTimeoutMs })
     // Drops while this batch was in flight may belong to an overlapping export: answering FAILED then is the
     // safe side (the processor never retries, so a false FAILED loses nothing; a false SUCCESS would hide a loss).
     const droppedMeanwhile = this._client.stats().records.dropped - before.records.dropped
     if (droppedMeanwhile > 0 || pushed.refused > 0 || pushed.unreadable > 0) {
-      return this._dropped(total, Math.max(pushed.refused, droppedMeanwhile), pushed.unreadable, before)
+      return this._dropped(total, Math.max(pushed.refused + pushed.unreadable, droppedMeanwhile), before)
     }
     if (flushed.settled) return SUCCESS
     const last = this._client.stats().lastError
     const message =
-      `${total} log records not confirmed within flushTimeoutMs (${this._options.flushTimeoutMs ?? 'none'} ms): ` +
+      `${total} log records not confirmed within flushTimeoutMs (${this._options.flushTimeoutMs} ms): ` +
       `${flushed.pending} records still pending in core, which keeps retrying them` +
       (last === undefined ? '' : `; last error: ${last.message}`)
     return failed(new LogsIngestionError('RETRIES_EXHAUSTED', message, { records: flushed.pending, retriable: true }))
   }
 
   /** FAILED for a batch some of whose records were not delivered, with the reasons core counted. */
-  private _dropped(total: number, dropped: number, unreadable: number, before: LogsIngestionStats): ExportResultLike {
+  private _dropped(total: number, dropped: number, before: LogsIngestionStats): ExportResultLike {
+    // refused and unreadable records were both reported through core: the reasons are core's counts
     const reasons = newDrops(before.droppedByReason, this._client.stats().droppedByReason)
     const parts = reasons.map(([reason, n]) => `${reason} ${n}`)
-    if (unreadable > 0) parts.push(`unreadable ${unreadable}`)
-    const count = Math.min(dropped + unreadable, total)
+    const count = Math.min(dropped, total)
     const main = reasons[0]?.[0]
-    const code: LogsIngestionErrorCode =
-      main !== undefined ? DROP_REASON_CODES[main] : unreadable > 0 ? 'INVALID_RECORD' : 'BUFFER_FULL'
+    const code: LogsIngestionErrorCode = main !== undefined ? DROP_REASON_CODES[main] : 'BUFFER_FULL'
     const message = `${count} of ${total} log records were not delivered (${parts.join(', ') || 'buffer-full'}); onDrop and stats() have the details`
     return failed(new LogsIngestionError(code, message, { records: count }))
-  }
-
-  private _flushOptions(): { timeoutMs?: number } {
-    const timeoutMs = this._options.flushTimeoutMs
-    return timeoutMs === undefined ? {} : { timeoutMs }
   }
 }

@@ -1,7 +1,14 @@
 export { batchProcessorConfigFromEnv } from './env.ts'
 export { AzureLogsExporter } from './exporter.ts'
-export { bodyColumn, hrTimeToIso, type MapLogRecordOptions, mapLogRecord } from './map-record.ts'
-export { type Acknowledge, type AzureLogsExporterOptions, DEFAULTS } from './options.ts'
+export {
+  bodyColumn,
+  createRecordMapper,
+  DROPPED_ATTRIBUTES_KEY,
+  mapLogRecord,
+  type RecordMapperOptions,
+  SCOPE_ATTRIBUTES_KEY,
+} from './map-record.ts'
+export { type Acknowledge, type AzureLogsExporterOptions, OTEL_DEFAULTS } from './options.ts'
 export type { ExportResultLike, HrTimeLike, ReadableLogRecordLike } from './otel-types.ts'
 export {
   type BatchLogRecordProcessorClass,

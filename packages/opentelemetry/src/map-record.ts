@@ -1,11 +1,19 @@
-import type { LogColumns } from '@dcr-logs/core'
-import type { HrTimeLike, ReadableLogRecordLike } from './otel-types.ts'
-
 /**
  * Pure mapping from an OpenTelemetry `ReadableLogRecord` to the default schema's columns
  * (docs/architecture.md, "The default schema"). Fields are read by name: records are `LogRecordImpl` instances
  * whose data sits behind getters over private fields, so spreading or serialising one loses everything.
  */
+import {
+  createResourceFilter,
+  epochMsToIso,
+  hrTimeToIso,
+  isValidSpanId,
+  isValidTraceId,
+  type LogColumns,
+  type ResourceAttributeSelection,
+  safeJsonStringify,
+} from '@dcr-logs/core'
+import type { ReadableLogRecordLike } from './otel-types.ts'
 
 /** Attributes promoted to their own columns and not repeated in `Attributes` (stack traces are large). */
 const EXCEPTION_KEYS = {
@@ -14,149 +22,143 @@ const EXCEPTION_KEYS = {
   'exception.stacktrace': 'ExceptionStacktrace',
 } as const
 
-const NANOS_PER_SECOND = 1_000_000_000
-/** `Date` covers ±8.64e15 ms; stay inside four-digit years so the ISO text keeps its plain form. */
-const MAX_EPOCH_SECONDS = 253_402_300_799 // 9999-12-31T23:59:59Z
-const INVALID_TRACE_ID = '00000000000000000000000000000000'
-const INVALID_SPAN_ID = '0000000000000000'
+/** `Attributes` keys for what the default schema has no column for (names after OTLP's fields). */
+export const SCOPE_ATTRIBUTES_KEY = 'otel.scope.attributes'
+export const DROPPED_ATTRIBUTES_KEY = 'otel.dropped_attributes_count'
+const EVENT_NAME_KEY = 'event.name'
 
-/**
- * `HrTime` as ISO-8601 UTC with microseconds (`2024-05-01T12:00:00.123456Z`), or `undefined` when it is not a
- * usable time. Microseconds survive where a `Date` would keep milliseconds only.
- */
-export function hrTimeToIso(time: HrTimeLike | undefined): string | undefined {
-  if (!Array.isArray(time) || time.length < 2) return undefined
-  const [rawSeconds, rawNanos] = time
-  if (!Number.isFinite(rawSeconds) || !Number.isFinite(rawNanos)) return undefined
-  // Normalise: fractional seconds and nanoseconds outside [0, 1e9) both occur in hand-made HrTimes.
-  const wholeSeconds = Math.floor(rawSeconds)
-  const totalNanos = Math.round((rawSeconds - wholeSeconds) * NANOS_PER_SECOND) + Math.trunc(rawNanos)
-  const seconds = wholeSeconds + Math.floor(totalNanos / NANOS_PER_SECOND)
-  const nanos = totalNanos - Math.floor(totalNanos / NANOS_PER_SECOND) * NANOS_PER_SECOND
-  if (seconds <= 0 || seconds > MAX_EPOCH_SECONDS) return undefined
-  const base = new Date(seconds * 1000).toISOString() // YYYY-MM-DDTHH:mm:ss.000Z
-  const micros = String(Math.floor(nanos / 1000)).padStart(6, '0')
-  return `${base.slice(0, 19)}.${micros}Z`
-}
-
-/** Bytes as base64, the usual text form of OpenTelemetry's `AnyValue` bytes. */
-function bytesToBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
-}
-
-/**
- * JSON text of a structured body. Never throws: circular references become `"[Circular]"`, bigints become
- * strings and byte arrays base64, so one odd body cannot fail the batch it travels in.
- */
-export function stringifyBody(body: unknown): string {
-  const ancestors: unknown[] = []
-  try {
-    return (
-      JSON.stringify(body, function replacer(this: unknown, key: string, value: unknown) {
-        // `value` has already been through toJSON (Buffer → {type,data}); read the raw value for byte arrays.
-        const raw = key === '' ? body : (this as Record<string, unknown>)[key]
-        if (raw instanceof Uint8Array) return bytesToBase64(raw)
-        if (typeof value === 'bigint') return value.toString()
-        if (typeof value !== 'object' || value === null) return value
-        while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop()
-        if (ancestors.includes(value)) return '[Circular]'
-        ancestors.push(value)
-        if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack }
-        return value
-      }) ?? String(body)
-    )
-  } catch (error) {
-    // A throwing toJSON or getter: keep what can be said about the body rather than losing the record.
-    return `[unserializable body: ${error instanceof Error ? error.message : String(error)}]`
-  }
-}
+type Attributes = Readonly<Record<string, unknown>>
 
 /** `Body` column: strings as they are, bytes as base64, anything else as JSON text (the column is a string). */
 export function bodyColumn(body: unknown): string | undefined {
   if (body === undefined || body === null) return undefined
-  if (typeof body === 'string') return body
-  if (body instanceof Uint8Array) return bytesToBase64(body)
-  return stringifyBody(body)
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64')
+  return safeJsonStringify(body)
 }
 
-function isNonEmpty(value: Readonly<Record<string, unknown>> | undefined): value is Readonly<Record<string, unknown>> {
+function hasKeys(value: Attributes | undefined): value is Attributes {
   if (value === undefined || value === null || typeof value !== 'object') return false
   for (const _ in value) return true
   return false
 }
 
-function stringAttribute(attributes: Readonly<Record<string, unknown>> | undefined, key: string): string | undefined {
-  const value = attributes?.[key]
-  return typeof value === 'string' && value !== '' ? value : undefined
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== ''
 }
 
-/** Attributes without the promoted `exception.*` keys; the same object when there is nothing to remove. */
-function attributesColumn(attributes: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+/** The columns that come from the resource, worked out once per resource object (one per provider). */
+interface ResourceColumns {
+  Resource?: Attributes
+  ServiceName?: string
+  HostName?: string
+}
+
+export interface RecordMapperOptions {
+  /** Which resource attributes `Resource` keeps. @defaultValue core's `DEFAULT_RESOURCE_ATTRIBUTES` */
+  resourceAttributes?: ResourceAttributeSelection | undefined
+  /** Clock for the last-resort `TimeGenerated`, epoch milliseconds. */
+  now: () => number
+}
+
+/**
+ * The mapping of one exporter: `ReadableLogRecord` → default-schema columns. Absent values are left out (never
+ * `null`), so rows stay small and KQL sees them as empty. `ServiceName` and `HostName` come from the whole resource,
+ * `Resource` keeps what `resourceAttributes` selects.
+ */
+export function createRecordMapper(options: RecordMapperOptions): (record: ReadableLogRecordLike) => LogColumns {
+  const select = createResourceFilter(options.resourceAttributes)
+  let lastResource: unknown
+  let lastColumns: ResourceColumns = {}
+  const resourceColumns = (attributes: Attributes | undefined): ResourceColumns => {
+    if (attributes === lastResource) return lastColumns
+    const out: ResourceColumns = {}
+    const kept = select(attributes)
+    if (kept !== undefined) out.Resource = kept
+    if (nonEmptyString(attributes?.['service.name'])) out.ServiceName = attributes['service.name']
+    if (nonEmptyString(attributes?.['host.name'])) out.HostName = attributes['host.name']
+    lastResource = attributes
+    lastColumns = out
+    return out
+  }
+
+  return (record) => {
+    const columns: LogColumns = {}
+    const observed = hrTimeToIso(record.hrTimeObserved)
+    columns['TimeGenerated'] = hrTimeToIso(record.hrTime) ?? observed ?? epochMsToIso(options.now())
+    if (observed !== undefined) columns['ObservedTimestamp'] = observed
+
+    const { severityText, severityNumber } = record
+    if (typeof severityText === 'string' && severityText !== '') columns['SeverityText'] = severityText
+    // 0 is SeverityNumber.UNSPECIFIED
+    if (typeof severityNumber === 'number' && severityNumber > 0) columns['SeverityNumber'] = severityNumber
+
+    const body = bodyColumn(record.body)
+    if (body !== undefined) columns['Body'] = body
+
+    const attributes = record.attributes
+    // `event.name` is how the Events API and older bridges carried it before `eventName` (sdk-logs 0.202)
+    const fromAttribute = attributes?.[EVENT_NAME_KEY]
+    const eventName = nonEmptyString(record.eventName) ? record.eventName : fromAttribute
+    const scope = record.instrumentationScope
+    const dropped = record.droppedAttributesCount
+    const extra: Record<string, unknown> = {}
+    if (hasKeys(scope?.attributes)) extra[SCOPE_ATTRIBUTES_KEY] = scope.attributes
+    if (typeof dropped === 'number' && dropped > 0) extra[DROPPED_ATTRIBUTES_KEY] = dropped
+    const kept = attributesColumn(attributes, nonEmptyString(eventName) ? eventName : undefined, extra)
+    if (kept !== undefined) columns['Attributes'] = kept
+    if (hasKeys(attributes)) {
+      for (const key of Object.keys(EXCEPTION_KEYS) as (keyof typeof EXCEPTION_KEYS)[]) {
+        const value = attributes[key]
+        if (nonEmptyString(value)) columns[EXCEPTION_KEYS[key]] = value
+      }
+    }
+
+    const fromResource = resourceColumns(record.resource?.attributes)
+    if (fromResource.Resource !== undefined) columns['Resource'] = fromResource.Resource
+    if (fromResource.ServiceName !== undefined) columns['ServiceName'] = fromResource.ServiceName
+    if (fromResource.HostName !== undefined) columns['HostName'] = fromResource.HostName
+
+    const span = record.spanContext
+    if (span !== undefined && isValidTraceId(span.traceId) && isValidSpanId(span.spanId)) {
+      columns['TraceId'] = span.traceId
+      columns['SpanId'] = span.spanId
+      columns['TraceFlags'] = span.traceFlags
+    }
+
+    if (nonEmptyString(scope?.name)) columns['ScopeName'] = scope.name
+    if (nonEmptyString(scope?.version)) columns['ScopeVersion'] = scope.version
+    if (nonEmptyString(eventName)) columns['EventName'] = eventName
+    return columns
+  }
+}
+
+/**
+ * `Attributes`: the record's attributes without what has a column (the `exception.*` strings, an `event.name`
+ * that `EventName` holds), plus `extra`. The record's own object when nothing changes.
+ */
+function attributesColumn(
+  attributes: Attributes | undefined,
+  eventName: string | undefined,
+  extra: Record<string, unknown>,
+): Attributes | undefined {
+  const hasExtra = hasKeys(extra)
+  if (!hasKeys(attributes)) return hasExtra ? extra : undefined
   let copy: Record<string, unknown> | undefined
   for (const key of Object.keys(EXCEPTION_KEYS)) {
     if (typeof attributes[key] !== 'string') continue
     copy ??= { ...attributes }
     delete copy[key]
   }
-  return copy ?? attributes
+  if (eventName !== undefined && attributes[EVENT_NAME_KEY] === eventName) {
+    copy ??= { ...attributes }
+    delete copy[EVENT_NAME_KEY]
+  }
+  if (hasExtra) copy = Object.assign(copy ?? { ...attributes }, extra)
+  const result = copy ?? attributes
+  return hasKeys(result) ? result : undefined
 }
 
-export interface MapLogRecordOptions {
-  /** Clock for the last-resort `TimeGenerated`, epoch milliseconds. */
-  now: () => number
-}
-
-/**
- * Maps one OpenTelemetry log record to default-schema columns. Absent values are left out (never `null`), so
- * rows stay small and KQL sees them as empty.
- */
-export function mapLogRecord(record: ReadableLogRecordLike, options: MapLogRecordOptions): LogColumns {
-  const columns: LogColumns = {}
-  const observed = hrTimeToIso(record.hrTimeObserved)
-  columns['TimeGenerated'] = hrTimeToIso(record.hrTime) ?? observed ?? new Date(options.now()).toISOString()
-  if (observed !== undefined) columns['ObservedTimestamp'] = observed
-
-  const { severityText, severityNumber } = record
-  if (typeof severityText === 'string' && severityText !== '') columns['SeverityText'] = severityText
-  // 0 is SeverityNumber.UNSPECIFIED
-  if (typeof severityNumber === 'number' && severityNumber > 0) columns['SeverityNumber'] = severityNumber
-
-  const body = bodyColumn(record.body)
-  if (body !== undefined) columns['Body'] = body
-
-  const attributes = record.attributes
-  if (isNonEmpty(attributes)) {
-    const kept = attributesColumn(attributes)
-    if (isNonEmpty(kept)) columns['Attributes'] = kept
-    for (const [key, column] of Object.entries(EXCEPTION_KEYS)) {
-      const value = stringAttribute(attributes, key)
-      if (value !== undefined) columns[column] = value
-    }
-  }
-
-  const resource = record.resource?.attributes
-  if (isNonEmpty(resource)) {
-    columns['Resource'] = resource
-    const serviceName = stringAttribute(resource, 'service.name')
-    if (serviceName !== undefined) columns['ServiceName'] = serviceName
-    const hostName = stringAttribute(resource, 'host.name')
-    if (hostName !== undefined) columns['HostName'] = hostName
-  }
-
-  const span = record.spanContext
-  if (span !== undefined && span.traceId !== INVALID_TRACE_ID && span.spanId !== INVALID_SPAN_ID) {
-    columns['TraceId'] = span.traceId
-    columns['SpanId'] = span.spanId
-    columns['TraceFlags'] = span.traceFlags
-  }
-
-  const scope = record.instrumentationScope
-  if (scope?.name) columns['ScopeName'] = scope.name
-  if (scope?.version) columns['ScopeVersion'] = scope.version
-
-  // `event.name` is how the Events API and older bridges carried it before `eventName` existed (sdk-logs 0.202).
-  const eventName = record.eventName || stringAttribute(attributes, 'event.name')
-  if (eventName) columns['EventName'] = eventName
-
-  return columns
+/** Maps one record with the default resource selection (see `createRecordMapper` for repeated use). */
+export function mapLogRecord(record: ReadableLogRecordLike, options: RecordMapperOptions): LogColumns {
+  return createRecordMapper(options)(record)
 }

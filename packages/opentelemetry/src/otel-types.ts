@@ -6,8 +6,9 @@
  * `LogRecordExporter` of both 0.2xx and 3.x (their record and exporter shapes are identical).
  */
 
-/** `[seconds, nanoseconds]` since the epoch, as OpenTelemetry's `HrTime`. */
-export type HrTimeLike = readonly [number, number]
+import type { HrTimeLike } from '@dcr-logs/core'
+
+export type { HrTimeLike }
 
 /** What the exporter reads from an sdk-logs `ReadableLogRecord` (0.2xx and 3.x). */
 export interface ReadableLogRecordLike {
@@ -19,8 +20,15 @@ export interface ReadableLogRecordLike {
   readonly body?: unknown
   readonly eventName?: string | undefined
   readonly resource: { readonly attributes: Readonly<Record<string, unknown>> }
-  readonly instrumentationScope: { readonly name: string; readonly version?: string | undefined }
+  readonly instrumentationScope: {
+    readonly name: string
+    readonly version?: string | undefined
+    /** Scope attributes (sdk-logs 0.223+ and 3.x: `getLogger(name, version, { attributes })`). */
+    readonly attributes?: Readonly<Record<string, unknown>> | undefined
+  }
   readonly attributes: Readonly<Record<string, unknown>>
+  /** Attributes the SDK dropped past its limits (`logRecordLimits.attributeCountLimit`). */
+  readonly droppedAttributesCount?: number | undefined
 }
 
 /** `ExportResultCode.SUCCESS` of `@opentelemetry/core`, as a literal so nothing is imported at run time. */

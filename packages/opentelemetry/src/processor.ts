@@ -1,4 +1,5 @@
 import { batchProcessorConfigFromEnv } from './env.ts'
+import { BUFFERS_ON_EXPORT } from './exporter.ts'
 import type { ExportResultLike, ReadableLogRecordLike } from './otel-types.ts'
 
 /** The `LogRecordExporter` lifecycle, as both sdk-logs lines declare it. */
@@ -41,9 +42,12 @@ export interface CreateBatchProcessorOptions extends BatchProcessorConfig {
  * `LogRecordExporter` that forwards to `exporter` for 0.215–0.219, which read the settings from the second
  * argument.
  *
- * The processor returned is a subclass whose `forceFlush()` also flushes the exporter: the SDK's processor calls
- * `exporter.forceFlush()` only while it still holds records, so records it already handed over (and that sit in
- * core's buffer) would otherwise wait for core's `lingerMs` after `provider.forceFlush()` resolved.
+ * The processor returned is a subclass that keeps requests full through `forceFlush()` and `shutdown()`. The SDK's
+ * processor drains its queue batch by batch and calls `exporter.forceFlush()` after each one (sdk-logs
+ * `_flushAll`); an `AzureLogsExporter` has each batch in core's buffer once `export()` answered, so there those
+ * calls are only a hint and are not passed on: one flush follows the last batch (`forceFlush()`), or core's close
+ * (`shutdown()`), and core packs everything into full requests instead of one request per 512 records. The subclass
+ * also flushes the exporter when the SDK's processor holds nothing (it would not call the exporter then).
  *
  * @example
  * ```ts
@@ -59,14 +63,19 @@ export function createBatchLogRecordProcessor<P>(
 ): P {
   const { env = process.env, ...explicit } = options
   const config: BatchProcessorConfig = { ...batchProcessorConfigFromEnv(env), ...definedOnly(explicit) }
+  // our exporter buffers on export(): the processor's per-batch flushes would only seal half-empty requests
+  const buffers = (exporter as { [BUFFERS_ON_EXPORT]?: unknown })[BUFFERS_ON_EXPORT] === true
+  const perBatchFlush = buffers ? () => Promise.resolve() : () => exporter.forceFlush()
   const both = {
     ...config,
-    exporter,
+    exporter: undefined as unknown,
     export: (logs: ReadableLogRecordLike[], resultCallback: (result: ExportResultLike) => void) =>
       exporter.export(logs, resultCallback),
-    forceFlush: () => exporter.forceFlush(),
+    forceFlush: perBatchFlush,
     shutdown: () => exporter.shutdown(),
   }
+  // the options object of sdk-logs ≥ 0.220 names the exporter it drives: the forwarding object itself
+  both.exporter = both
   const Base = BatchLogRecordProcessor as unknown as new (
     first: unknown,
     second: unknown,

@@ -59,7 +59,10 @@ describe('AzureLogsExporter with a BatchLogRecordProcessor', () => {
       context.disable()
     })
     const run = newRun()
-    const { provider, logger } = batchProvider({}, { 'service.name': 'checkout', 'host.name': 'web-7', region: 'eu' })
+    const { provider, logger } = batchProvider(
+      {},
+      { 'service.name': 'checkout', 'service.version': '1.0.0', 'host.name': 'web-7', region: 'eu' },
+    )
     // an hour ago: the service (and the emulator) replace times more than a day ahead or two days back
     const seconds = Math.floor(Date.now() / 1000) - 3600
     const spanContext = trace.getTracer('e2e').startActiveSpan('charge', (span) => {
@@ -88,7 +91,8 @@ describe('AzureLogsExporter with a BatchLogRecordProcessor', () => {
       SeverityNumber: 17,
       Body: '{"message":"charge failed","amount":12}',
       Attributes: { run, 'order.id': 'o-1', nested: { a: [1, 2] } },
-      Resource: { 'service.name': 'checkout', 'host.name': 'web-7', region: 'eu' },
+      // the default resource selection: no region, and service.name and host.name only in their columns
+      Resource: { 'service.version': '1.0.0' },
       ServiceName: 'checkout',
       HostName: 'web-7',
       TraceId: spanContext.traceId,

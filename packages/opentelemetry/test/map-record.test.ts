@@ -1,3 +1,4 @@
+import { hrTimeToIso } from '@dcr-logs/core'
 import { context, TraceFlags, trace } from '@opentelemetry/api'
 import { SeverityNumber } from '@opentelemetry/api-logs'
 import { resourceFromAttributes } from '@opentelemetry/resources'
@@ -9,7 +10,7 @@ import {
 } from '@opentelemetry/sdk-logs'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { bodyColumn, hrTimeToIso, mapLogRecord } from '../src/map-record.ts'
+import { bodyColumn, mapLogRecord } from '../src/map-record.ts'
 
 const FIXED_NOW = Date.parse('2030-01-02T03:04:05.678Z')
 const options = { now: () => FIXED_NOW }
@@ -72,7 +73,7 @@ describe('mapLogRecord', () => {
       SeverityNumber: 13,
       Body: 'card declined',
       Attributes: { 'order.id': 'o-17', amount: 12.5, tags: ['a', 'b'], nested: { ok: true } },
-      Resource: { 'service.name': 'checkout', 'host.name': 'web-1', 'deployment.environment': 'prod' },
+      Resource: { 'deployment.environment': 'prod' },
       ServiceName: 'checkout',
       HostName: 'web-1',
       TraceId: spanContext.traceId,
@@ -116,12 +117,59 @@ describe('mapLogRecord', () => {
     ])
   })
 
-  it('takes the event name from the event.name attribute that older bridges set', () => {
-    const record = one((p) => p.getLogger('ev').emit({ body: 'x', attributes: { 'event.name': 'user.login' } }))
-    expect(mapLogRecord(record, options)).toMatchObject({
-      EventName: 'user.login',
-      Attributes: { 'event.name': 'user.login' },
+  it('takes the event name from the event.name attribute that older bridges set, without repeating it', () => {
+    const record = one((p) =>
+      p.getLogger('ev').emit({ body: 'x', attributes: { 'event.name': 'user.login', 'user.id': 'u1' } }),
+    )
+    const columns = mapLogRecord(record, options)
+    expect(columns).toMatchObject({ EventName: 'user.login', Attributes: { 'user.id': 'u1' } })
+    expect(columns['Attributes']).not.toHaveProperty('event.name')
+    // a different event.name attribute beside eventName is data, and stays
+    const both = one((p) => p.getLogger('ev').emit({ body: 'x', eventName: 'a', attributes: { 'event.name': 'b' } }))
+    expect(mapLogRecord(both, options)).toMatchObject({ EventName: 'a', Attributes: { 'event.name': 'b' } })
+  })
+
+  it('maps scope attributes and droppedAttributesCount into Attributes, under OTLP-like names', () => {
+    const memory = new InMemoryLogRecordExporter()
+    const provider = new LoggerProvider({
+      logRecordLimits: { attributeCountLimit: 2 },
+      processors: [new SimpleLogRecordProcessor({ exporter: memory })],
     })
+    providers.push(provider)
+    provider
+      .getLogger('scoped', '1.0.0', { attributes: { 'library.kind': 'http' } })
+      .emit({ body: 'x', attributes: { a: 1, b: 2, c: 3 } })
+    const columns = mapLogRecord(memory.getFinishedLogRecords()[0]!, options)
+    expect(columns).toMatchObject({
+      ScopeName: 'scoped',
+      ScopeVersion: '1.0.0',
+      Attributes: {
+        a: 1,
+        b: 2,
+        'otel.scope.attributes': { 'library.kind': 'http' },
+        'otel.dropped_attributes_count': 1,
+      },
+    })
+  })
+
+  it("writes a small resource by default, all of it with resourceAttributes: 'all', and names from the whole of it", () => {
+    const resource = {
+      'service.name': 'checkout',
+      'service.version': '2.0.0',
+      'host.name': 'web-1',
+      'process.command_args': '["node","server.js"]',
+      'telemetry.sdk.language': 'nodejs',
+    }
+    const record = one((p) => p.getLogger('r').emit({ body: 'x' }), resource)
+    expect(mapLogRecord(record, options)).toMatchObject({
+      Resource: { 'service.version': '2.0.0' },
+      ServiceName: 'checkout',
+      HostName: 'web-1',
+    })
+    expect(mapLogRecord(record, { ...options, resourceAttributes: 'all' })['Resource']).toEqual(resource)
+    const none = mapLogRecord(record, { ...options, resourceAttributes: [] })
+    expect(none).toMatchObject({ ServiceName: 'checkout', HostName: 'web-1' })
+    expect(none).not.toHaveProperty('Resource')
   })
 
   it('moves exception attributes to their columns without repeating them in Attributes', () => {
@@ -210,7 +258,7 @@ describe('bodyColumn', () => {
           throw new Error('nope')
         },
       }),
-    ).toBe('[unserializable body: nope]')
+    ).toBe('[unserializable: nope]')
     const shared = { x: 1 }
     // the same object twice is not a cycle
     expect(bodyColumn({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}')

@@ -105,7 +105,7 @@ it('takes ServiceName and Resource from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTR
   const [row] = rowsOf(emulator, run)
   expect(row).toMatchObject({
     ServiceName: 'from-env',
-    Resource: { 'service.name': 'from-env', 'deployment.environment.name': 'staging', 'service.version': '1.2.3' },
+    Resource: { 'deployment.environment.name': 'staging', 'service.version': '1.2.3' },
   })
 })
 

@@ -22,11 +22,13 @@ export async function dcrLogsTransport(
 export default dcrLogsTransport
 
 export type { LineMappingContext } from './map-line.ts'
-export { mapLine, toIsoTime } from './map-line.ts'
+export { mapLine } from './map-line.ts'
 export type {
   CloneSafeClientOptions,
+  InProcessTransportOptions,
   PinoAdapterOptions,
   PinoTransportOptions,
+  ResolveContext,
   ResolvedPinoOptions,
 } from './options.ts'
 export { PINO_DEFAULTS, resolvePinoOptions } from './options.ts'
@@ -36,6 +38,6 @@ export { createRecordMapper } from './record-mapper.ts'
 export type { DropReport, InvalidLinesReport, LineProblem, ReportSink, TransportStats } from './report.ts'
 export { EVENTS } from './report.ts'
 export type { PinoLevels, Severity, SeverityTable } from './severity.ts'
-export { buildSeverityTable, severityNumberForLevel } from './severity.ts'
+export { buildSeverityTable } from './severity.ts'
 export type { TransportDeps, TransportHandle, TransportStream } from './transport.ts'
 export { createTransport } from './transport.ts'

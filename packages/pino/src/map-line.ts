@@ -1,8 +1,17 @@
 /**
  * Pure mapping of one parsed pino line to the default schema's columns (docs/architecture.md).
- * No I/O, no clock: the observed time is passed in.
+ * No I/O, no clock: the observed time is passed in. One pass over the line's keys; the resource object and ISO
+ * times come from one-entry caches (a burst shares its process and its millisecond).
  */
-import { exceptionColumns, type LogColumns } from '@dcr-logs/core'
+import {
+  epochMsToIso,
+  exceptionColumns,
+  type LogColumns,
+  type ResourceLookup,
+  safeJsonStringify,
+  toIsoTime,
+  traceColumns,
+} from '@dcr-logs/core'
 import type { SeverityTable } from './severity.ts'
 
 /** Everything the mapping needs besides the line, decided once per transport. */
@@ -14,16 +23,12 @@ export interface LineMappingContext {
   severity: SeverityTable
   /** Fixed `ServiceName`; when undefined the line's `name` is used. */
   serviceName: string | undefined
-  /** Extra `Resource` entries, merged under the line's `process.pid` / `host.name` / `service.name`. */
-  resource: Readonly<Record<string, unknown>> | undefined
+  /** `Resource` for the line's service, host and pid (the `resource` option plus the selected facts). */
+  resource: ResourceLookup
   scopeName: string | undefined
   scopeVersion: string | undefined
 }
 
-/** Keys that become columns of their own when they hold the expected type, so they leave `Attributes`. */
-const TRACE_ID = 'trace_id'
-const SPAN_ID = 'span_id'
-const TRACE_FLAGS = 'trace_flags'
 const EVENT_NAME_KEYS = ['event.name', 'otel.event.name'] as const
 
 /** Serialised-error fields that have columns; the rest of the error stays in `Attributes`. */
@@ -40,109 +45,86 @@ export function mapLine(
   ctx: LineMappingContext,
   observedMs: number,
 ): LogColumns {
-  const observed = new Date(observedMs).toISOString()
-  const time = toIsoTime(line['time'])
+  const observed = epochMsToIso(observedMs) ?? new Date().toISOString()
+  const rawTime = line['time']
+  const time = rawTime === undefined ? undefined : toIsoTime(rawTime)
   const severity = ctx.severity.lookup(line['level'])
   const columns: LogColumns = { TimeGenerated: time ?? observed, ObservedTimestamp: observed }
   if (severity.text !== undefined) columns['SeverityText'] = severity.text
   if (severity.number !== undefined) columns['SeverityNumber'] = severity.number
 
-  const message = line[ctx.messageKey]
+  const { messageKey, errorKey } = ctx
+  const message = line[messageKey]
   if (typeof message === 'string') columns['Body'] = message
-  else if (message !== undefined && message !== null) columns['Body'] = JSON.stringify(message)
+  else if (message !== undefined && message !== null) columns['Body'] = safeJsonStringify(message)
 
-  const consumed = new Set<string>(['time', 'level', ctx.messageKey])
-  // a `time` we cannot read is kept, so nothing the app wrote disappears
-  if (time === undefined && line['time'] !== undefined) consumed.delete('time')
+  const error = line[errorKey]
+  const errorIsObject = isPlainObject(error)
+  const hostname = typeof line['hostname'] === 'string' ? line['hostname'] : undefined
+  const pid = typeof line['pid'] === 'number' ? line['pid'] : undefined
+  const name = typeof line['name'] === 'string' ? line['name'] : undefined
+  const serviceName = ctx.serviceName ?? name
+  const trace = traceColumns(line)
 
-  const attributes: Record<string, unknown> = {}
-  const error = line[ctx.errorKey]
-  if (isPlainObject(error)) {
-    consumed.add(ctx.errorKey)
+  // a key that filled a column is not repeated in Attributes; a `time` we cannot read is kept
+  const consumed = (key: string): boolean => {
+    if (key === messageKey) return true
+    if (key === errorKey) return errorIsObject
+    switch (key) {
+      case 'level':
+        return true
+      case 'time':
+        return time !== undefined
+      case 'hostname':
+        return hostname !== undefined
+      case 'pid':
+        return pid !== undefined
+      case 'name':
+        return ctx.serviceName === undefined && name !== undefined
+      case 'trace_id':
+        return trace.TraceId !== undefined
+      case 'span_id':
+        return trace.SpanId !== undefined
+      case 'trace_flags':
+        return trace.TraceFlags !== undefined
+      case 'event.name':
+      case 'otel.event.name':
+        return typeof line[key] === 'string'
+      default:
+        return false
+    }
+  }
+
+  let attributes: Record<string, unknown> | undefined
+  if (errorIsObject) {
     Object.assign(columns, exceptionColumns(error))
     const rest = omit(error, EXCEPTION_FIELDS)
-    if (rest !== undefined) attributes[ctx.errorKey] = rest
+    if (rest !== undefined) attributes = { [errorKey]: rest }
+  }
+  for (const key of Object.keys(line)) {
+    if (consumed(key)) continue
+    attributes ??= {}
+    setOwn(attributes, key, line[key])
   }
 
-  const hostname = line['hostname']
-  if (typeof hostname === 'string') {
-    columns['HostName'] = hostname
-    consumed.add('hostname')
-  }
-  const pid = line['pid']
-  if (typeof pid === 'number') consumed.add('pid')
-  const name = line['name']
-  const serviceName = ctx.serviceName ?? (typeof name === 'string' ? name : undefined)
-  if (ctx.serviceName === undefined && typeof name === 'string') consumed.add('name')
+  if (hostname !== undefined) columns['HostName'] = hostname
   if (serviceName !== undefined) columns['ServiceName'] = serviceName
-
-  const resource: Record<string, unknown> = { ...ctx.resource }
-  if (serviceName !== undefined) resource['service.name'] = serviceName
-  if (typeof hostname === 'string') resource['host.name'] = hostname
-  if (typeof pid === 'number') resource['process.pid'] = pid
-  if (Object.keys(resource).length > 0) columns['Resource'] = resource
-
-  const traceId = line[TRACE_ID]
-  if (typeof traceId === 'string') {
-    columns['TraceId'] = traceId
-    consumed.add(TRACE_ID)
-  }
-  const spanId = line[SPAN_ID]
-  if (typeof spanId === 'string') {
-    columns['SpanId'] = spanId
-    consumed.add(SPAN_ID)
-  }
-  const traceFlags = toTraceFlags(line[TRACE_FLAGS])
-  if (traceFlags !== undefined) {
-    columns['TraceFlags'] = traceFlags
-    consumed.add(TRACE_FLAGS)
-  }
+  const resource = ctx.resource(serviceName, hostname, pid)
+  if (resource !== undefined) columns['Resource'] = resource
+  if (trace.TraceId !== undefined) columns['TraceId'] = trace.TraceId
+  if (trace.SpanId !== undefined) columns['SpanId'] = trace.SpanId
+  if (trace.TraceFlags !== undefined) columns['TraceFlags'] = trace.TraceFlags
   for (const key of EVENT_NAME_KEYS) {
     const eventName = line[key]
     if (typeof eventName === 'string') {
-      columns['EventName'] ??= eventName
-      consumed.add(key)
+      columns['EventName'] = eventName
+      break
     }
   }
   if (ctx.scopeName !== undefined) columns['ScopeName'] = ctx.scopeName
   if (ctx.scopeVersion !== undefined) columns['ScopeVersion'] = ctx.scopeVersion
-
-  for (const key of Object.keys(line)) {
-    if (!consumed.has(key)) setOwn(attributes, key, line[key])
-  }
-  if (Object.keys(attributes).length > 0) columns['Attributes'] = attributes
+  if (attributes !== undefined) columns['Attributes'] = attributes
   return columns
-}
-
-/**
- * `time` as pino writes it → ISO-8601 UTC, or undefined when it cannot be read.
- * Numbers (and numeric strings) are epoch milliseconds (pino's default); smaller values are seconds
- * (`stdTimeFunctions.unixTime`), larger ones microseconds or nanoseconds. Other strings are parsed as dates
- * (`stdTimeFunctions.isoTime`, `isoTimeNanos`).
- */
-export function toIsoTime(value: unknown): string | undefined {
-  let ms: number
-  if (typeof value === 'number') ms = fromEpoch(value)
-  else if (typeof value === 'string') ms = /^\d+(\.\d+)?$/.test(value) ? fromEpoch(Number(value)) : Date.parse(value)
-  else return undefined
-  if (!Number.isFinite(ms)) return undefined
-  const date = new Date(ms)
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString()
-}
-
-function fromEpoch(n: number): number {
-  if (!Number.isFinite(n) || n < 0) return Number.NaN
-  if (n < 1e11) return n * 1000 // seconds: 1e11 ms is 1973, 1e11 s is year 5138
-  if (n < 1e14) return n // milliseconds
-  if (n < 1e17) return n / 1e3 // microseconds
-  return n / 1e6 // nanoseconds
-}
-
-/** OpenTelemetry instrumentation writes `trace_flags` as a two-digit hex string (`'01'`). */
-function toTraceFlags(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255) return value
-  if (typeof value === 'string' && /^[0-9a-fA-F]{1,2}$/.test(value)) return Number.parseInt(value, 16)
-  return undefined
 }
 
 function omit(object: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> | undefined {

@@ -4,10 +4,15 @@
  * credentials inside the worker, and custom mapping is declarative or a module path.
  */
 import {
+  CORE_OPTION_NAMES,
   type ColumnMapSpec,
   type CredentialConfig,
+  createResourceFilter,
+  type Env,
+  envVarFor,
   type LogsIngestionClientOptions,
   LogsIngestionError,
+  type ResourceAttributeSelection,
 } from '@dcr-logs/core'
 
 /** Core's options that can cross a thread boundary: no `onDrop` function, and a credential config, not an object with methods. */
@@ -28,8 +33,13 @@ export interface PinoAdapterOptions {
   severityNumbers?: Record<string, number>
   /** `ServiceName` of every record. @defaultValue the line's `name` (pino's `name` option) */
   serviceName?: string
-  /** Extra `Resource` entries, e.g. `{ 'deployment.environment': 'prod' }`. */
+  /** Extra `Resource` entries, e.g. `{ 'deployment.environment.name': 'prod' }`, always written. */
   resource?: Record<string, unknown>
+  /**
+   * Which of the line's own facts (`service.name` from `name`, `host.name`, `process.pid`) go to `Resource`: names
+   * and `prefix.*` patterns, `'all'`, or `[]` for none. @defaultValue core's `DEFAULT_RESOURCE_ATTRIBUTES`
+   */
+  resourceAttributes?: ResourceAttributeSelection
   /** `ScopeName` column. @defaultValue `PINO_DEFAULTS.scopeName` */
   scopeName?: string
   /** `ScopeVersion` column. */
@@ -52,9 +62,12 @@ export interface PinoAdapterOptions {
   mapperModule?: string
   /** Lines longer than this (UTF-8 bytes) are skipped and reported, not parsed. @defaultValue `PINO_DEFAULTS.maxLineBytes` */
   maxLineBytes?: number
-  /** Deadline of the final flush when the logger ends; below pino's 10 s exit window. @defaultValue `PINO_DEFAULTS.closeTimeoutMs` */
+  /**
+   * Deadline of the final flush when the logger ends (also from `DCR_LOGS_CLOSE_TIMEOUT_MS`). In pino's worker at
+   * most `PINO_DEFAULTS.maxWorkerCloseTimeoutMs`: pino terminates the worker after 10 s. @defaultValue `PINO_DEFAULTS.closeTimeoutMs`
+   */
   closeTimeoutMs?: number
-  /** Deadline of `logger.flush()`; without it, flush waits until everything is delivered or dropped. */
+  /** Deadline of `logger.flush()`: records still pending then stay queued and keep being retried. @defaultValue `PINO_DEFAULTS.flushTimeoutMs` */
   flushTimeoutMs?: number
   /** With `overflow: 'wait'`: the longest the worker pauses reading for buffer space before pushing anyway (and dropping). @defaultValue `PINO_DEFAULTS.overflowWaitMs` */
   overflowWaitMs?: number
@@ -82,6 +95,10 @@ export const PINO_DEFAULTS = Object.freeze({
   maxLineBytes: 4 * 1024 * 1024,
   /** pino's `end()` gives the worker 10 s (10 × 1 s `Atomics.wait`) before terminating it. */
   closeTimeoutMs: 8_000,
+  /** The longest close deadline in pino's worker: the rest of the 10 s is for reading the last lines and reporting. */
+  maxWorkerCloseTimeoutMs: 9_000,
+  /** An outage must not hold a serverless handler's `logger.flush()` for core's whole retry budget. */
+  flushTimeoutMs: 10_000,
   /** Pausing the worker moves pino's buffering to an unbounded array on the main thread: keep it short. */
   overflowWaitMs: 1_000,
   reportIntervalMs: 1_000,
@@ -96,6 +113,7 @@ export interface ResolvedPinoOptions {
   severityNumbers: Readonly<Record<string, number>>
   serviceName: string | undefined
   resource: Readonly<Record<string, unknown>> | undefined
+  resourceAttributes: ResourceAttributeSelection | undefined
   scopeName: string
   scopeVersion: string | undefined
   columns: ColumnMapSpec | undefined
@@ -103,13 +121,16 @@ export interface ResolvedPinoOptions {
   restColumn: string | undefined
   mapperModule: string | undefined
   maxLineBytes: number
-  closeTimeoutMs: number
-  flushTimeoutMs: number | undefined
+  /** The option as given; the deadline in effect also reads `DCR_LOGS_CLOSE_TIMEOUT_MS` (see `closeTimeoutFor`). */
+  closeTimeoutMs: number | undefined
+  flushTimeoutMs: number
   overflowWaitMs: number
   reportIntervalMs: number
   warnings: boolean
-  /** What goes to `createLogsIngestionClient()` (without `onDrop`, which the transport adds). */
+  /** What goes to `createLogsIngestionClient()`: core's options only (the transport adds `onDrop`). */
   client: LogsIngestionClientOptions
+  /** Option names no one knows (warned about, or refused with `strictOptions`, once core has resolved it). */
+  unknown: string[]
 }
 
 const ADAPTER_KEYS = [
@@ -119,6 +140,7 @@ const ADAPTER_KEYS = [
   'severityNumbers',
   'serviceName',
   'resource',
+  'resourceAttributes',
   'scopeName',
   'scopeVersion',
   'columns',
@@ -185,19 +207,33 @@ const boolean = (options: Record<string, unknown>, key: string, fallback: boolea
 /** Keys pino itself adds to a transport target's options (`lib/transport.js`). */
 const PINO_INJECTED_KEYS = ['$context', 'pinoWillSendConfig'] as const
 
+const CORE_KEYS: ReadonlySet<string> = new Set(CORE_OPTION_NAMES)
+const OWN_KEYS: ReadonlySet<string> = new Set([...ADAPTER_KEYS, ...PINO_INJECTED_KEYS])
+
+/** Every option name the target knows, for the unknown-name check. */
+export const KNOWN_OPTION_NAMES: ReadonlySet<string> = new Set([...CORE_OPTION_NAMES, ...ADAPTER_KEYS])
+
+/** Where the transport runs: pino's worker gives `close()` 10 s before terminating it. */
+export interface ResolveContext {
+  /** True inside pino's worker thread. */
+  worker?: boolean
+}
+
 /**
- * Validates the target's options and splits them: adapter options here, the rest for core (which validates
+ * Validates the target's options and splits them: adapter options here, core's for core (which validates
  * its own and reads `DCR_LOGS_*` / `AZURE_*`). Throws `LogsIngestionError` `INVALID_OPTIONS`.
  * In-process use (not through `pino.transport()`) may also pass a `TokenCredential` and an `onDrop` function:
  * they reach core unchanged.
  */
-export function resolvePinoOptions(options: unknown = {}): ResolvedPinoOptions {
+export function resolvePinoOptions(options: unknown = {}, context: ResolveContext = {}): ResolvedPinoOptions {
   if (options === null || options === undefined) options = {}
   if (!isRecord(options)) throw invalid('options', options, 'an options object')
-  const client: Record<string, unknown> = { ...options }
-  for (const key of ADAPTER_KEYS) delete client[key]
-  // pino adds these to every target's options; they are not ours to check
-  for (const key of PINO_INJECTED_KEYS) delete client[key]
+  const client: Record<string, unknown> = {}
+  const unknown: string[] = []
+  for (const [key, value] of Object.entries(options)) {
+    if (CORE_KEYS.has(key)) client[key] = value
+    else if (!OWN_KEYS.has(key)) unknown.push(key)
+  }
   // pino clones a Buffer into a plain Uint8Array; core expects a Buffer or a string
   const ca = client['ca']
   if (ca instanceof Uint8Array && !Buffer.isBuffer(ca)) client['ca'] = Buffer.from(ca)
@@ -207,15 +243,27 @@ export function resolvePinoOptions(options: unknown = {}): ResolvedPinoOptions {
   const resource = options['resource']
   if (resource !== undefined && !isRecord(resource))
     throw invalid('resource', resource, 'an object of attribute → value')
+  const resourceAttributes = options['resourceAttributes']
+  if (resourceAttributes !== undefined) {
+    try {
+      createResourceFilter(resourceAttributes as ResourceAttributeSelection)
+    } catch {
+      throw invalid(
+        'resourceAttributes',
+        resourceAttributes,
+        `'all' or an array of attribute names and "prefix.*" patterns`,
+      )
+    }
+  }
   const columns = options['columns']
   if (columns !== undefined && !isRecord(columns)) throw invalid('columns', columns, 'an object of column → dot path')
   const defaultColumns = boolean(options, 'defaultColumns', PINO_DEFAULTS.defaultColumns)
   if (!defaultColumns && columns === undefined) {
     throw invalid('columns', columns, 'a column mapping when defaultColumns is false (nothing would be sent)')
   }
-  const flushTimeoutMs = options['flushTimeoutMs']
-  const closeTimeoutMs = integer(options, 'closeTimeoutMs', PINO_DEFAULTS.closeTimeoutMs, 0, 24 * 3_600_000)
-  client['closeTimeoutMs'] = closeTimeoutMs
+  const maxClose = context.worker ? PINO_DEFAULTS.maxWorkerCloseTimeoutMs : 24 * 3_600_000
+  const closeTimeoutMs =
+    options['closeTimeoutMs'] === undefined ? undefined : closeDeadline(options['closeTimeoutMs'], maxClose)
 
   return {
     messageKey: optionalString(options, 'messageKey'),
@@ -224,6 +272,7 @@ export function resolvePinoOptions(options: unknown = {}): ResolvedPinoOptions {
     severityNumbers: numberMap(options, 'severityNumbers', 1, 24) ?? {},
     serviceName: optionalString(options, 'serviceName'),
     resource,
+    resourceAttributes: resourceAttributes as ResourceAttributeSelection | undefined,
     scopeName: optionalString(options, 'scopeName') ?? PINO_DEFAULTS.scopeName,
     scopeVersion: optionalString(options, 'scopeVersion'),
     columns: columns as ColumnMapSpec | undefined,
@@ -232,11 +281,39 @@ export function resolvePinoOptions(options: unknown = {}): ResolvedPinoOptions {
     mapperModule: optionalString(options, 'mapperModule'),
     maxLineBytes: integer(options, 'maxLineBytes', PINO_DEFAULTS.maxLineBytes, 1024, 1024 * 1024 * 1024),
     closeTimeoutMs,
-    flushTimeoutMs:
-      flushTimeoutMs === undefined ? undefined : integer(options, 'flushTimeoutMs', 0, 0, 7 * 24 * 3_600_000),
+    flushTimeoutMs: integer(options, 'flushTimeoutMs', PINO_DEFAULTS.flushTimeoutMs, 0, 7 * 24 * 3_600_000),
     overflowWaitMs: integer(options, 'overflowWaitMs', PINO_DEFAULTS.overflowWaitMs, 0, 3_600_000),
     reportIntervalMs: integer(options, 'reportIntervalMs', PINO_DEFAULTS.reportIntervalMs, 0, 3_600_000),
     warnings: boolean(options, 'warnings', PINO_DEFAULTS.warnings),
     client: client as LogsIngestionClientOptions,
+    unknown,
   }
+}
+
+const closeDeadline = (value: unknown, max: number, source = 'closeTimeoutMs'): number => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    const why =
+      max === PINO_DEFAULTS.maxWorkerCloseTimeoutMs
+        ? ` in pino's worker, which pino terminates 10 s after the logger ends (larger deadlines would be cut off without a report)`
+        : ''
+    throw invalid(source, value, `an integer from 0 to ${max}${why}`)
+  }
+  return value
+}
+
+/**
+ * The close deadline in effect: the option, else `DCR_LOGS_CLOSE_TIMEOUT_MS` (as core resolved it), else
+ * `PINO_DEFAULTS.closeTimeoutMs`; refused past pino's window in the worker.
+ */
+export function closeTimeoutFor(
+  resolved: Pick<ResolvedPinoOptions, 'closeTimeoutMs'>,
+  coreCloseTimeoutMs: number,
+  env: Env,
+  context: ResolveContext = {},
+): number {
+  if (resolved.closeTimeoutMs !== undefined) return resolved.closeTimeoutMs
+  const variable = envVarFor('closeTimeoutMs')
+  if (env[variable] === undefined || env[variable] === '') return PINO_DEFAULTS.closeTimeoutMs
+  const max = context.worker ? PINO_DEFAULTS.maxWorkerCloseTimeoutMs : Number.MAX_SAFE_INTEGER
+  return closeDeadline(coreCloseTimeoutMs, max, `closeTimeoutMs (env ${variable})`)
 }

@@ -2,7 +2,7 @@
  * Composes the mapping of one line from the logger's configuration and the user's options, once per
  * transport: default columns, declarative `columns`, then a custom mapper module.
  */
-import { createColumnMapper, type LogColumns, severityNumberFor } from '@dcr-logs/core'
+import { createColumnMapper, createResourceCache, type LogColumns, severityNumberFor } from '@dcr-logs/core'
 import { type LineMappingContext, mapLine } from './map-line.ts'
 import type { ResolvedPinoOptions } from './options.ts'
 import { buildSeverityTable, DEFAULT_PINO_LEVELS, type PinoLevels } from './severity.ts'
@@ -28,6 +28,7 @@ type MapperOptions = Pick<
   | 'severityNumbers'
   | 'serviceName'
   | 'resource'
+  | 'resourceAttributes'
   | 'scopeName'
   | 'scopeVersion'
   | 'columns'
@@ -62,7 +63,7 @@ export function mappingContext(options: MapperOptions, config: PinoConfig): Line
       severityNumberFor,
     ),
     serviceName: options.serviceName,
-    resource: options.resource,
+    resource: createResourceCache(options.resource, options.resourceAttributes),
     scopeName: options.scopeName,
     scopeVersion: options.scopeVersion,
   }

@@ -16,8 +16,11 @@ export const EVENTS = {
   stats: 'dcr-logs:stats',
 } as const
 
-/** Reasons a line did not become a record: the parser's, or `map-failed` when a custom mapper threw. */
-export type LineProblem = Exclude<InvalidLineReason, 'blank'> | 'map-failed'
+/**
+ * Reasons a line was not a pino record at all. A record the mapping could not turn into columns (a mapper module
+ * threw) is a dropped record instead: core counts it (`invalid-record`) and it reaches `dcr-logs:drop`.
+ */
+export type LineProblem = Exclude<InvalidLineReason, 'blank'>
 
 /** Drops of one reason since the previous report. */
 export interface DropReport {

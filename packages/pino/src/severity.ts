@@ -1,7 +1,10 @@
 /**
- * pino level numbers → `SeverityText` / `SeverityNumber` (OpenTelemetry scale), decided once per logger
- * configuration so that mapping a line is a lookup.
+ * pino level numbers → `SeverityText` / `SeverityNumber`, decided once per logger configuration so that mapping a
+ * line is a lookup. The numbers follow core's convention, which is `@opentelemetry/instrumentation-pino`'s: the six
+ * built-in levels take the first number of their range, custom levels an in-between number by their place
+ * (`audit: 35` → 11, INFO3), the same number the winston adapter gives a level halfway between `info` and `warn`.
  */
+import { severityForPinoLevel } from '@dcr-logs/core'
 
 /** pino's level mappings as sent with `PINO_CONFIG` (`levels.labels` number → label, `levels.values` label → number). */
 export interface PinoLevels {
@@ -20,34 +23,10 @@ export interface SeverityTable {
   lookup(level: unknown): Severity
 }
 
-/** pino's built-in levels on the OpenTelemetry scale: each takes the lowest value of its range (as pino-opentelemetry-transport). */
-const PINO_TO_OTEL: ReadonlyArray<readonly [level: number, severity: number]> = [
-  [10, 1], // trace → TRACE
-  [20, 5], // debug → DEBUG
-  [30, 9], // info → INFO
-  [40, 13], // warn → WARN
-  [50, 17], // error → ERROR
-  [60, 21], // fatal → FATAL
-]
-
 /** pino's default level labels, used when pino did not send its configuration (pino < 8.21). */
 export const DEFAULT_PINO_LEVELS: PinoLevels = {
   labels: { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' },
   values: { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 },
-}
-
-/**
- * The OpenTelemetry severity of a pino level number: the built-in levels map to their range's lowest value,
- * a custom level takes the value of the nearest lower built-in level (35 → info → 9), and anything below
- * `trace` is TRACE (1). pino-opentelemetry-transport maps custom levels to 0 (unspecified), which loses them
- * from severity filters; the nearest lower level keeps them in the range users expect.
- */
-export function severityNumberForLevel(level: number): number {
-  let severity = 1
-  for (const [pinoLevel, otel] of PINO_TO_OTEL) {
-    if (level >= pinoLevel) severity = otel
-  }
-  return severity
 }
 
 /**
@@ -65,7 +44,7 @@ export function buildSeverityTable(
   const byLabel = new Map<string, Severity>()
   for (const [label, value] of Object.entries(levels.values)) {
     if (typeof value !== 'number' || !Number.isFinite(value)) continue // `silent` is Infinity
-    const severity: Severity = { text: label, number: overrides[label] ?? severityNumberForLevel(value) }
+    const severity: Severity = { text: label, number: overrides[label] ?? severityForPinoLevel(value) }
     byLabel.set(label, severity)
     // with duplicate numbers pino's `labels` decides which label a number shows as
     if (levels.labels[value] === label || !byNumber.has(value)) byNumber.set(value, severity)
@@ -80,7 +59,7 @@ export function buildSeverityTable(
         if (!Number.isFinite(level)) return { text: undefined, number: undefined }
         let computed = unknownNumbers.get(level)
         if (!computed) {
-          computed = { text: String(level), number: severityNumberForLevel(level) }
+          computed = { text: String(level), number: severityForPinoLevel(level) }
           // bounded: a stream of random numbers must not grow this cache
           if (unknownNumbers.size < 256) unknownNumbers.set(level, computed)
         }

@@ -1,21 +1,37 @@
 /**
- * The glue between pino-abstract-transport and core: a `for await` loop that maps lines and pushes them,
- * `stream.flush` for `logger.flush(cb)`, and a `close` that waits for the loop and then for core.
+ * The glue between pino-abstract-transport and core: the read loop (`line-loop.ts`), `stream.flush` for
+ * `logger.flush(cb)`, and a `close` bounded by one deadline that never waits on a destroyed source.
  */
 import type { Transform } from 'node:stream'
 import { parentPort, workerData } from 'node:worker_threads'
-import { createLogsIngestionClient, type DropEvent, type LogsIngestionClient } from '@dcr-logs/core'
+import {
+  checkOptionNames,
+  createLogsIngestionClient,
+  type DropEvent,
+  type ExitParticipant,
+  holdProcessUntil,
+  type LogsIngestionClient,
+  registerExitParticipant,
+  unregisterExitParticipant,
+} from '@dcr-logs/core'
 import build from 'pino-abstract-transport'
+import { createLineLoop } from './line-loop.ts'
 import { loadMapperModule } from './load-mapper.ts'
-import { type InProcessTransportOptions, type PinoTransportOptions, resolvePinoOptions } from './options.ts'
-import { createLineParser, InvalidLineError } from './parse-line.ts'
+import {
+  closeTimeoutFor,
+  type InProcessTransportOptions,
+  KNOWN_OPTION_NAMES,
+  type PinoTransportOptions,
+  resolvePinoOptions,
+} from './options.ts'
+import { createLineParser } from './parse-line.ts'
 import { type CustomMapper, createRecordMapper, type PinoConfig } from './record-mapper.ts'
 import { createReporter, EVENTS, type ReportSink, type TransportStats } from './report.ts'
 import { streamSink, threadStreamPort, threadStreamSink } from './sinks.ts'
 
 /** The stream handed to pino: a Writable of pino lines with a promise-returning `flush`. */
 export type TransportStream = Transform & {
-  /** Resolves when every line written before the call is delivered or reported dropped. Never rejects. */
+  /** Resolves when every line written before the call is delivered or reported dropped, or at `flushTimeoutMs`. Never rejects. */
   flush(callback?: (error?: Error | null) => void): Promise<void>
 }
 
@@ -36,6 +52,8 @@ export interface TransportDeps {
   now?: () => number
   /** Directory `mapperModule` is resolved from. Default `process.cwd()`. */
   cwd?: string
+  /** Share the process exit hooks (in-process use). Default: outside a pino worker. The CLI ends the stream itself. */
+  exitHooks?: boolean
 }
 
 type ConfiguredSource = Transform & {
@@ -52,10 +70,10 @@ export async function createTransport(
   options: PinoTransportOptions | InProcessTransportOptions = {},
   deps: TransportDeps = {},
 ): Promise<TransportHandle> {
-  const resolved = resolvePinoOptions(options)
   const now = deps.now ?? Date.now
   const pinoPort = threadStreamPort(parentPort, workerData)
   const inPinoWorker = pinoPort !== undefined
+  const resolved = resolvePinoOptions(options, { worker: inPinoWorker })
   // pino ≥ 8.21 marks the worker data it will follow with PINO_CONFIG (for `targets` too: the data of pino's own worker)
   const pinoSendsConfig =
     inPinoWorker &&
@@ -77,6 +95,20 @@ export async function createTransport(
       userOnDrop?.(event)
     },
   })
+  let closeTimeoutMs: number
+  try {
+    // what core resolved (options and DCR_LOGS_*), not the raw options: DCR_LOGS_OVERFLOW=wait counts too
+    checkOptionNames(Object.fromEntries(resolved.unknown.map((k) => [k, true])), KNOWN_OPTION_NAMES, {
+      component: '@dcr-logs/pino',
+      strict: client.options.strictOptions,
+      // in pino's worker, a warning reaches the app only through thread-stream's WARNING message
+      ...(inPinoWorker ? { emitWarning: (message: string) => sink.warn(message) } : {}),
+    })
+    closeTimeoutMs = closeTimeoutFor(resolved, client.options.closeTimeoutMs, process.env, { worker: inPinoWorker })
+  } catch (error) {
+    void client.close({ timeoutMs: 0 })
+    throw error
+  }
 
   if (inPinoWorker && !pinoSendsConfig && resolved.warnings) {
     sink.warn(
@@ -85,72 +117,49 @@ export async function createTransport(
     )
   }
 
-  let loop: Promise<void> = Promise.resolve()
-  const progress = createProgress()
+  const loop = createLineLoop({
+    client,
+    reporter,
+    now,
+    waitForSpace: client.options.overflow === 'wait',
+    overflowWaitMs: resolved.overflowWaitMs,
+  })
+  let reading: Promise<void> = Promise.resolve()
   let resolveClosed: (stats: TransportStats) => void = () => {}
   const closed = new Promise<TransportStats>((r) => {
     resolveClosed = r
   })
-
-  const consume = async (source: ConfiguredSource): Promise<void> => {
-    progress.attach(source)
-    source.on('unknown', (line: string, error: unknown) => {
-      if (error instanceof InvalidLineError) {
-        if (error.reason !== 'blank') reporter.invalidLine(error.reason, error.message, line)
-      } else reporter.invalidLine('not-json', String(error), line)
-    })
-    const config: PinoConfig = pinoSendsConfig
-      ? { levels: source.levels, messageKey: source.messageKey, errorKey: source.errorKey }
-      : {}
-    const mapRecord = createRecordMapper(resolved, config, custom)
-    const waitForSpace = resolved.client.overflow === 'wait'
-    try {
-      for await (const line of source as AsyncIterable<Record<string, unknown>>) {
-        progress.busy = true
-        let columns: ReturnType<typeof mapRecord>
-        try {
-          columns = mapRecord(line, now())
-        } catch (error) {
-          reporter.invalidLine(
-            'map-failed',
-            `the mapping threw: ${(error as Error)?.message ?? String(error)}`,
-            safeJson(line),
-          )
-          progress.leave()
-          continue
-        }
-        if (columns === undefined) reporter.filtered()
-        else {
-          // bounded: a longer pause would move pino's buffering to an unbounded array on the main thread
-          if (waitForSpace) await client.waitForSpace({ timeoutMs: resolved.overflowWaitMs })
-          client.push(columns)
-          reporter.mapped()
-        }
-        progress.leave()
-      }
-    } catch {
-      // the source was destroyed (worker terminating): close() still settles what core holds
-    } finally {
-      progress.end()
-    }
-  }
+  const exit = inProcessExitHooks(deps.exitHooks ?? !inPinoWorker, client, closeTimeoutMs, () => loop.takeBuffered())
 
   const built = await build(
     (source) => {
-      loop = consume(source as ConfiguredSource)
-      return loop
+      const s = source as ConfiguredSource
+      const config: PinoConfig = pinoSendsConfig
+        ? { levels: s.levels, messageKey: s.messageKey, errorKey: s.errorKey }
+        : {}
+      reading = loop.consume(s, createRecordMapper(resolved, config, custom))
+      return reading
     },
     {
       expectPinoConfig: pinoSendsConfig,
       parseLine: createLineParser(resolved.maxLineBytes),
       metadata: false,
-      // close() may run before the loop has taken the last line (pino-abstract-transport destroys the
-      // source on 'end'): wait for the loop, then for core. Never rejects, or pino would print an error
-      // during exit instead of the summary.
+      // close() may run before the loop has taken the last line (pino-abstract-transport destroys the source on
+      // 'end'): wait for the loop, then for core, all within closeTimeoutMs. A source destroyed before its end
+      // ends its loop only on 'close', which Node emits after this returns: then take its buffered lines here
+      // instead of waiting. Never rejects, or pino would print an error during exit instead of the summary.
       close: async () => {
-        await loop
+        exit?.release()
+        const deadline = Date.now() + closeTimeoutMs
+        const source = loop.source
+        if (source !== undefined && !source.readableEnded && !loop.progress.ended) {
+          await loop.progress.whenNotBusy(closeTimeoutMs)
+          loop.takeBuffered()
+        } else {
+          await withDeadline(reading, closeTimeoutMs)
+        }
         try {
-          await client.close({ timeoutMs: resolved.closeTimeoutMs })
+          await client.close({ timeoutMs: Math.max(0, deadline - Date.now()) })
         } catch {
           // core's close() reports undelivered records as drops; nothing else to do here
         }
@@ -161,8 +170,9 @@ export async function createTransport(
   stream = built as TransportStream
   stream.flush = async (callback) => {
     try {
-      await progress.whenIdle()
-      await client.flush(resolved.flushTimeoutMs === undefined ? {} : { timeoutMs: resolved.flushTimeoutMs })
+      const deadline = Date.now() + resolved.flushTimeoutMs
+      await loop.progress.whenIdle(resolved.flushTimeoutMs)
+      await client.flush({ timeoutMs: Math.max(0, deadline - Date.now()) })
       reporter.publish()
       sink.event(EVENTS.stats, reporter.stats(client.stats()))
     } catch {
@@ -174,42 +184,40 @@ export async function createTransport(
 }
 
 /**
- * Tracks whether every line written so far has been pushed to core, so `flush` includes lines still in the
- * source's buffers (thread-stream answers FLUSH as soon as the worker has *read* the shared buffer).
+ * In-process use has no pino worker to end it at exit: when the event loop runs dry, close core (delivering what
+ * is queued, within `closeTimeoutMs`); at `process.exit()` the shared hook counts what is lost on stderr.
  */
-function createProgress() {
-  let source: Transform | undefined
-  let ended = false
-  const waiters: Array<() => void> = []
-  const idle = () =>
-    ended || source === undefined || (!state.busy && source.readableLength === 0 && source.writableLength === 0)
-  const release = () => {
-    for (const resolve of waiters.splice(0)) resolve()
-  }
-  const state = {
-    busy: false,
-    attach(s: Transform) {
-      source = s
+function inProcessExitHooks(
+  enabled: boolean,
+  client: LogsIngestionClient,
+  closeTimeoutMs: number,
+  takeBuffered: () => void,
+): { release(): void } | undefined {
+  if (!enabled) return undefined
+  const participant: ExitParticipant = {
+    label: '@dcr-logs/pino',
+    onBeforeExit: () => {
+      const { queued, inFlight } = client.stats().records
+      if (client.closed || queued + inFlight === 0) return
+      unregisterExitParticipant(participant)
+      void holdProcessUntil(client.close({ timeoutMs: closeTimeoutMs }))
     },
-    leave() {
-      state.busy = false
-      if (waiters.length > 0 && idle()) release()
-    },
-    end() {
-      ended = true
-      release()
-    },
-    whenIdle(): Promise<void> {
-      return idle() ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))
+    pendingAtExit: () => {
+      // lines pino wrote but the loop has not read yet count too
+      takeBuffered()
+      return client.abandon('still queued when the process exited: await logger.flush() before process.exit()')
     },
   }
-  return state
+  registerExitParticipant(participant)
+  return { release: () => unregisterExitParticipant(participant) }
 }
 
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? ''
-  } catch {
-    return ''
-  }
+/** `work`, or nothing after `ms`: a close must not wait past its deadline for anything. */
+function withDeadline(work: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms)
+    timer.unref()
+  })
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer))
 }

@@ -27,6 +27,8 @@ export const targetOptions = (emulator: Emulator, extra: PinoTransportOptions = 
   streamName: 'Custom-AppLogs',
   credential: emulator.credentialConfig,
   lingerMs: 20,
+  // tests use logger.flush() as "delivered": on a loaded machine a worker's first send can take longer than 10 s
+  flushTimeoutMs: 60_000,
   ...extra,
 })
 

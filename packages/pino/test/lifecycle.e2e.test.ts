@@ -105,7 +105,7 @@ describe('beside other targets', () => {
     expect(rows().map((r) => [r['Body'], r['SeverityText'], r['SeverityNumber']])).toEqual([
       ['line', 'info', 9],
       ['line', 'info', 9],
-      ['audited', 'audit', 9],
+      ['audited', 'audit', 11],
     ])
   })
 })

@@ -1,6 +1,7 @@
+import { createResourceCache } from '@dcr-logs/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type LineMappingContext, mapLine, toIsoTime } from '../src/map-line.ts'
+import { type LineMappingContext, mapLine } from '../src/map-line.ts'
 import { buildSeverityTable, DEFAULT_PINO_LEVELS } from '../src/severity.ts'
 
 const OBSERVED = Date.UTC(2025, 0, 2, 3, 4, 5, 678)
@@ -11,7 +12,7 @@ const context = (overrides: Partial<LineMappingContext> = {}): LineMappingContex
   errorKey: 'err',
   severity: buildSeverityTable(DEFAULT_PINO_LEVELS),
   serviceName: undefined,
-  resource: undefined,
+  resource: createResourceCache(undefined),
   scopeName: 'pino',
   scopeVersion: undefined,
   ...overrides,
@@ -28,7 +29,8 @@ describe('mapLine', () => {
       Body: 'hello',
       HostName: 'web-1',
       ServiceName: 'api',
-      Resource: { 'service.name': 'api', 'host.name': 'web-1', 'process.pid': 42 },
+      // service.name and host.name have their columns: by default Resource does not repeat them
+      Resource: { 'process.pid': 42 },
       ScopeName: 'pino',
       Attributes: { reqId: 7 },
     })
@@ -79,16 +81,23 @@ describe('mapLine', () => {
     const columns = mapLine({ level: 30, name: 'child-logger' }, context({ serviceName: 'checkout' }), OBSERVED)
     expect(columns['ServiceName']).toBe('checkout')
     expect(columns['Attributes']).toEqual({ name: 'child-logger' })
-    expect(columns['Resource']).toEqual({ 'service.name': 'checkout' })
+    expect(columns['Resource']).toBeUndefined()
   })
 
   it('merges the configured resource under the line’s own resource fields', () => {
     const columns = mapLine(
       { level: 30, pid: 1, hostname: 'h' },
-      context({ resource: { 'deployment.environment': 'prod', 'host.name': 'ignored' } }),
+      context({ resource: createResourceCache({ 'deployment.environment': 'prod', 'host.name': 'ignored' }) }),
       OBSERVED,
     )
-    expect(columns['Resource']).toEqual({ 'deployment.environment': 'prod', 'host.name': 'h', 'process.pid': 1 })
+    expect(columns['Resource']).toEqual({ 'deployment.environment': 'prod', 'host.name': 'ignored', 'process.pid': 1 })
+    // with every fact selected, the line's own facts win over the option
+    const all = mapLine(
+      { level: 30, pid: 1, hostname: 'h' },
+      context({ resource: createResourceCache({ 'host.name': 'ignored' }, 'all') }),
+      OBSERVED,
+    )
+    expect(all['Resource']).toEqual({ 'host.name': 'h', 'process.pid': 1 })
   })
 
   it('maps OpenTelemetry trace context fields to their columns', () => {
@@ -109,14 +118,14 @@ describe('mapLine', () => {
     expect(columns['Attributes']).toBeUndefined()
   })
 
-  it('names custom levels and ranks them with the nearest lower built-in level', () => {
+  it('names custom levels and ranks them as @opentelemetry/instrumentation-pino does (35 → INFO3)', () => {
     const severity = buildSeverityTable({
       labels: { ...DEFAULT_PINO_LEVELS.labels, 35: 'notice' },
       values: { ...DEFAULT_PINO_LEVELS.values, notice: 35 },
     })
     expect(mapLine({ level: 35, msg: 'n' }, context({ severity }), OBSERVED)).toMatchObject({
       SeverityText: 'notice',
-      SeverityNumber: 9,
+      SeverityNumber: 11,
     })
   })
 
@@ -150,23 +159,27 @@ describe('mapLine', () => {
   })
 })
 
-describe('toIsoTime', () => {
-  it('reads epoch milliseconds, seconds, microseconds and nanoseconds', () => {
+describe('time', () => {
+  it('reads epoch milliseconds, seconds, microseconds and nanoseconds, and ISO text (core toIsoTime)', () => {
     const iso = '2025-01-02T03:04:05.678Z'
-    expect(toIsoTime(1735787045678)).toBe(iso)
-    expect(toIsoTime(1735787045.678)).toBe(iso)
-    expect(toIsoTime(1735787045678000)).toBe(iso)
-    expect(toIsoTime('1735787045678000000')).toBe(iso)
-    expect(toIsoTime('1735787045678')).toBe(iso)
+    for (const time of [1735787045678, 1735787045.678, 1735787045678000, '1735787045678000000', iso]) {
+      expect(mapLine({ level: 30, time }, context(), OBSERVED)['TimeGenerated'], String(time)).toBe(iso)
+    }
+    expect(mapLine({ level: 30, time: '2025-01-02T05:04:05.678+02:00' }, context(), OBSERVED)['TimeGenerated']).toBe(
+      iso,
+    )
   })
 
-  it('reads ISO strings, with nanoseconds and offsets', () => {
-    expect(toIsoTime('2025-01-02T03:04:05.678Z')).toBe('2025-01-02T03:04:05.678Z')
-    expect(toIsoTime('2025-01-02T03:04:05.678123456Z')).toBe('2025-01-02T03:04:05.678Z')
-    expect(toIsoTime('2025-01-02T05:04:05.678+02:00')).toBe('2025-01-02T03:04:05.678Z')
+  it('keeps a trace_id that is not a W3C trace id in Attributes', () => {
+    const columns = mapLine({ level: 30, trace_id: 'nope', span_id: 'b7ad6b7169203331' }, context(), OBSERVED)
+    expect(columns).toMatchObject({ SpanId: 'b7ad6b7169203331', Attributes: { trace_id: 'nope' } })
+    expect(columns['TraceId']).toBeUndefined()
   })
 
-  it('returns undefined for what is not a time', () => {
-    for (const value of ['soon', '', -5, Number.NaN, null, {}, true, 1e300]) expect(toIsoTime(value)).toBeUndefined()
+  it('shares one Resource object between lines of one process', () => {
+    const ctx = context()
+    const a = mapLine({ level: 30, pid: 1, hostname: 'h', name: 'api' }, ctx, OBSERVED)
+    const b = mapLine({ level: 40, pid: 1, hostname: 'h', name: 'api' }, ctx, OBSERVED)
+    expect(b['Resource']).toBe(a['Resource'])
   })
 })

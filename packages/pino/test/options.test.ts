@@ -1,10 +1,10 @@
 import { isLogsIngestionError } from '@dcr-logs/core'
 import { describe, expect, it } from 'vitest'
-import { PINO_DEFAULTS, resolvePinoOptions } from '../src/options.ts'
+import { closeTimeoutFor, PINO_DEFAULTS, resolvePinoOptions } from '../src/options.ts'
 
-const invalidOption = (options: unknown): string => {
+const invalidOption = (options: unknown, worker = false): string => {
   try {
-    resolvePinoOptions(options)
+    resolvePinoOptions(options, { worker })
   } catch (error) {
     expect(isLogsIngestionError(error) && error.code).toBe('INVALID_OPTIONS')
     return (error as Error).message
@@ -19,16 +19,35 @@ describe('resolvePinoOptions', () => {
       serviceName: 'svc',
       scopeName: PINO_DEFAULTS.scopeName,
       maxLineBytes: PINO_DEFAULTS.maxLineBytes,
-      closeTimeoutMs: PINO_DEFAULTS.closeTimeoutMs,
+      flushTimeoutMs: PINO_DEFAULTS.flushTimeoutMs,
       warnings: true,
       defaultColumns: true,
+      unknown: [],
     })
-    // the close deadline goes to core too, so core's close() honours pino's exit window
-    expect(resolved.client).toEqual({ endpoint: 'https://e', ruleId: 'dcr-1', lingerMs: 5, closeTimeoutMs: 8_000 })
+    // core gets its own options, untouched, and nothing else: it resolves DCR_LOGS_* itself
+    expect(resolved.client).toEqual({ endpoint: 'https://e', ruleId: 'dcr-1', lingerMs: 5 })
   })
 
   it('accepts no options at all (everything from the environment)', () => {
-    expect(resolvePinoOptions(undefined).client).toEqual({ closeTimeoutMs: 8_000 })
+    expect(resolvePinoOptions(undefined).client).toEqual({})
+  })
+
+  it('collects unknown option names, leaving out the keys pino adds itself', () => {
+    expect(resolvePinoOptions({ lingerMss: 5, $context: {}, pinoWillSendConfig: true }).unknown).toEqual(['lingerMss'])
+  })
+
+  it("caps closeTimeoutMs in pino's worker below its 10 s exit window, from the option and from DCR_LOGS_CLOSE_TIMEOUT_MS", () => {
+    expect(invalidOption({ closeTimeoutMs: 86_400_000 }, true)).toMatch(
+      /"closeTimeoutMs".*from 0 to 9000 in pino's worker, which pino terminates 10 s after the logger ends/,
+    )
+    expect(resolvePinoOptions({ closeTimeoutMs: 60_000 }).closeTimeoutMs).toBe(60_000) // in-process: no such window
+    const none = resolvePinoOptions({}, { worker: true })
+    expect(closeTimeoutFor(none, 10_000, {}, { worker: true })).toBe(PINO_DEFAULTS.closeTimeoutMs)
+    expect(closeTimeoutFor(none, 4_000, { DCR_LOGS_CLOSE_TIMEOUT_MS: '4000' }, { worker: true })).toBe(4_000)
+    expect(() => closeTimeoutFor(none, 60_000, { DCR_LOGS_CLOSE_TIMEOUT_MS: '60000' }, { worker: true })).toThrow(
+      /"closeTimeoutMs \(env DCR_LOGS_CLOSE_TIMEOUT_MS\)".*from 0 to 9000/,
+    )
+    expect(closeTimeoutFor(resolvePinoOptions({ closeTimeoutMs: 100 }), 60_000, {}, {})).toBe(100)
   })
 
   it('turns a cloned Uint8Array CA back into a Buffer for core', () => {
@@ -47,6 +66,7 @@ describe('resolvePinoOptions', () => {
     expect(invalidOption({ closeTimeoutMs: -1 })).toMatch(/"closeTimeoutMs"/)
     expect(invalidOption({ defaultColumns: false })).toMatch(/"columns".*defaultColumns is false/)
     expect(invalidOption({ resource: 'prod' })).toMatch(/"resource"/)
+    expect(invalidOption({ resourceAttributes: ['process.pid', 3] })).toMatch(/"resourceAttributes".*prefix/)
     expect(invalidOption('endpoint')).toMatch(/"options"/)
   })
 })

@@ -1,16 +1,17 @@
+import { severityForPinoLevel as severityNumberForLevel } from '@dcr-logs/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildSeverityTable, DEFAULT_PINO_LEVELS, severityNumberForLevel } from '../src/severity.ts'
+import { buildSeverityTable, DEFAULT_PINO_LEVELS } from '../src/severity.ts'
 
 describe('severityNumberForLevel', () => {
   it('maps the built-in pino levels to the lowest value of their OpenTelemetry range', () => {
     expect([10, 20, 30, 40, 50, 60].map(severityNumberForLevel)).toEqual([1, 5, 9, 13, 17, 21])
   })
 
-  it('maps custom levels to the nearest lower built-in level', () => {
-    expect(severityNumberForLevel(35)).toBe(9)
-    expect(severityNumberForLevel(45)).toBe(13)
-    expect(severityNumberForLevel(99)).toBe(21)
+  it('places custom levels between the built-in ones, as @opentelemetry/instrumentation-pino does', () => {
+    expect(severityNumberForLevel(35)).toBe(11)
+    expect(severityNumberForLevel(45)).toBe(15)
+    expect(severityNumberForLevel(99)).toBe(24)
     expect(severityNumberForLevel(5)).toBe(1)
   })
 
@@ -34,8 +35,8 @@ describe('buildSeverityTable', () => {
 
   it('names custom levels by their label and ranks them by number', () => {
     const table = buildSeverityTable(levels)
-    expect(table.lookup(35)).toEqual({ text: 'notice', number: 9 })
-    expect(table.lookup(45)).toEqual({ text: 'audit', number: 13 })
+    expect(table.lookup(35)).toEqual({ text: 'notice', number: 11 })
+    expect(table.lookup(45)).toEqual({ text: 'audit', number: 15 })
     expect(table.lookup(50)).toEqual({ text: 'error', number: 17 })
   })
 
@@ -54,7 +55,7 @@ describe('buildSeverityTable', () => {
 
   it('keeps unknown numbers visible as text and ranks them', () => {
     const table = buildSeverityTable(DEFAULT_PINO_LEVELS)
-    expect(table.lookup(55)).toEqual({ text: '55', number: 17 })
+    expect(table.lookup(55)).toEqual({ text: '55', number: 19 })
     expect(table.lookup(undefined)).toEqual({ text: undefined, number: undefined })
     expect(table.lookup(Number.NaN)).toEqual({ text: undefined, number: undefined })
   })

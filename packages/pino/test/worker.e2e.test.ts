@@ -68,9 +68,9 @@ describe('pino.transport() with this package in a worker thread', () => {
       t: ['trace', 1],
       d: ['debug', 5],
       i: ['info', 9],
-      n: ['notice', 9],
+      n: ['notice', 11],
       w: ['warn', 13],
-      a: ['audit', 13],
+      a: ['audit', 15],
       e: ['error', 17],
       f: ['fatal', 21],
     })
@@ -87,7 +87,7 @@ describe('pino.transport() with this package in a worker thread', () => {
       HostName: expect.any(String),
       ScopeName: 'pino',
       Attributes: { module: 'db', tenant: { id: 7 }, query: 'select 1', ms: 3 },
-      Resource: { 'deployment.environment': 'test', 'service.name': 'checkout', 'process.pid': process.pid },
+      Resource: { 'deployment.environment': 'test', 'process.pid': process.pid },
     })
     expect(Date.parse(String(row['TimeGenerated']))).toBeGreaterThan(Date.now() - 60_000)
     await end()

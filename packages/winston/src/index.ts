@@ -5,7 +5,7 @@
 export type { BodySource, DefaultColumns, WinstonInfo } from './map-info.ts'
 export {
   type AzureLogsTransportOptions,
-  DEFAULTS,
+  WINSTON_DEFAULTS,
   type WinstonMappingOptions,
   type WinstonTransportOptions,
 } from './options.ts'

@@ -5,26 +5,39 @@
 import { hostname } from 'node:os'
 import { debuglog } from 'node:util'
 import {
-  DEFAULTS as CORE_DEFAULTS,
+  checkOptionNames,
   createColumnMapper,
   createLogsIngestionClient,
-  type DropEvent,
+  createResourceCache,
+  type ExitParticipant,
   type FlushOptions,
   type FlushResult,
+  holdProcessUntil,
   type LogColumns,
   type LogsIngestionClient,
-  LogsIngestionError,
   type LogsIngestionStats,
-  severityNumberFor,
+  prepareEarlyToken,
+  registerExitParticipant,
+  unregisterExitParticipant,
 } from '@dcr-logs/core'
 import TransportStream from 'winston-transport'
-import { buildSeverityTable, type SeverityTable, severityOf } from './levels.ts'
-import { type DefaultColumns, type MapContext, mapInfo, safeJson, type WinstonInfo } from './map-info.ts'
-import { type AzureLogsTransportOptions, DEFAULTS, splitOptions, validateMappingOptions } from './options.ts'
+import { isCrashRecord, winstonWillExit } from './crash.ts'
+import { type MapContext, mapInfo, type WinstonInfo } from './map-info.ts'
+import {
+  type AzureLogsTransportOptions,
+  KNOWN_OPTION_NAMES,
+  refuseWaitOverflow,
+  splitOptions,
+  validateMappingOptions,
+  WINSTON_DEFAULTS,
+} from './options.ts'
+import { createSeverityLookup } from './severity.ts'
 
 const debug = debuglog('dcr-logs')
 
-const EMPTY_TABLE: SeverityTable = new Map()
+/** Why records still pending when the process exits are reported (`shutdown-timeout`). */
+const EXIT_DETAIL =
+  'still queued when the process exited: end the logger and wait for its finish event before process.exit()'
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message || error.name : String(error))
 
@@ -42,30 +55,24 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 export class AzureLogsTransport extends TransportStream {
   /** The logger's level set, stored by `winston-transport` when the logger pipes into this transport. */
   declare levels?: Readonly<Record<string, number>>
+  /** The logger piping into this transport, stored by `winston-transport`. */
+  declare parent?: { exitOnError?: unknown }
 
   private readonly _client: LogsIngestionClient
   private readonly _context: MapContext
   private readonly _columns: ((source: object) => LogColumns) | undefined
   private readonly _mapRecord: AzureLogsTransportOptions['mapRecord']
-  private readonly _onDrop: ((event: DropEvent) => void) | undefined
-  private readonly _closeTimeoutMs: number
-  private _mappingDrops = 0
-  // winston has no exit hook: without one, a process that runs out of work exits with records still queued.
-  // The process is about to exit, so close (bounded by closeTimeoutMs; what is left is reported as dropped).
-  private readonly _onBeforeExit = (): void => {
-    const { queued, inFlight } = this._client.stats().records
-    if (this._client.closed || queued + inFlight === 0) return
-    process.off('beforeExit', this._onBeforeExit)
-    void this._holdProcess(this._client.close())
-  }
-  private _tableLevels: Readonly<Record<string, number>> | undefined
-  private _table: SeverityTable = EMPTY_TABLE
+  private readonly _flushTimeoutMs: number
+  private readonly _crashTimeoutMs: number
+  private readonly _sources = new Set<unknown>()
+  private readonly _exit: ExitParticipant
+  private _crashing: Promise<void> | undefined
 
   /**
    * @param options - core's client options (`endpoint`, `ruleId`, `streamName`, `credential`, …, also read from
    *   `DCR_LOGS_*` and `AZURE_*` variables), winston's (`level`, `silent`, `format`, `handleExceptions`,
    *   `handleRejections`) and this adapter's (`bodyFrom`, `serviceName`, `resource`, `columns`, `mapRecord`, …).
-   * @throws `LogsIngestionError` with code `INVALID_OPTIONS`, or `TypeError`, naming the option that is wrong.
+   * @throws `LogsIngestionError` with code `INVALID_OPTIONS` naming the option that is wrong.
    */
   constructor(options: AzureLogsTransportOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -75,45 +82,72 @@ export class AzureLogsTransport extends TransportStream {
     }
     const { core, transport, mapping } = splitOptions(options)
     validateMappingOptions(mapping)
+    const columns = mapping.columns === undefined ? undefined : createColumnMapper(mapping.columns)
+    // resolved once here (env included) so the crash path has its token before it needs it
+    const early = prepareEarlyToken(core)
+    checkOptionNames(options, KNOWN_OPTION_NAMES, {
+      component: 'AzureLogsTransport',
+      strict: early.resolved.strictOptions,
+    })
+    refuseWaitOverflow(early.resolved.overflow, core.overflow === undefined)
     super(transport)
-    this._columns = mapping.columns === undefined ? undefined : createColumnMapper(mapping.columns)
-    this._mapRecord = mapping.mapRecord
-    this._onDrop = core.onDrop
-    this._context = {
-      severity: (name) => this._severity(name),
-      bodyFrom: mapping.bodyFrom ?? DEFAULTS.bodyFrom,
-      serviceName: mapping.serviceName,
-      resource: mapping.resource,
-      scopeName: mapping.scopeName ?? DEFAULTS.scopeName,
-      scopeVersion: mapping.scopeVersion,
-      hostName: mapping.hostName ?? hostname(),
+    this._client = createLogsIngestionClient(early.options)
+    if (transport.handleExceptions || transport.handleRejections) {
+      early.prefetch((message) => debug('winston transport: early token request failed: %s', message))
     }
-    this._closeTimeoutMs = core.closeTimeoutMs ?? CORE_DEFAULTS.closeTimeoutMs
-    this._client = createLogsIngestionClient(core)
-    process.on('beforeExit', this._onBeforeExit)
+    this._columns = columns
+    this._mapRecord = mapping.mapRecord
+    this._flushTimeoutMs = mapping.flushTimeoutMs ?? WINSTON_DEFAULTS.flushTimeoutMs
+    this._crashTimeoutMs = mapping.crashTimeoutMs ?? WINSTON_DEFAULTS.crashTimeoutMs
+    const hostName = mapping.hostName ?? hostname()
+    const resourceService = mapping.resource?.['service.name']
+    const serviceName = mapping.serviceName ?? (typeof resourceService === 'string' ? resourceService : undefined)
+    const resourceFor = createResourceCache(mapping.resource, mapping.resourceAttributes)
+    const severity = createSeverityLookup(mapping.severityNumbers)
+    this._context = {
+      severity: (name) => severity(name, this.levels),
+      bodyFrom: mapping.bodyFrom ?? WINSTON_DEFAULTS.bodyFrom,
+      serviceName,
+      resource: (service) => resourceFor(service, hostName, process.pid),
+      scopeName: mapping.scopeName ?? WINSTON_DEFAULTS.scopeName,
+      scopeVersion: mapping.scopeVersion,
+      hostName,
+    }
+    this._exit = {
+      label: '@dcr-logs/winston',
+      onBeforeExit: () => this._onBeforeExit(),
+      pendingAtExit: () => this._client.abandon(EXIT_DETAIL),
+    }
+    registerExitParticipant(this._exit)
+    // piped again after logger.remove(): back under the exit hook; unpiped from every logger: released
+    this.on('pipe', (source: unknown) => {
+      this._sources.add(source)
+      if (!this._client.closed) registerExitParticipant(this._exit)
+    })
+    this.on('unpipe', (source: unknown) => {
+      this._sources.delete(source)
+      if (this._sources.size === 0) unregisterExitParticipant(this._exit)
+    })
   }
 
   /**
    * winston's entry point. Hands the record to core without changing `info`, calls back synchronously (a deferred
-   * callback races `logger.end()`, frameworks.md §2.3) and emits `'logged'` on the next turn.
+   * callback races `logger.end()`, frameworks.md §2.3) and emits `'logged'` on the next turn. The callback is
+   * optional, as in winston's own transports.
    */
-  override log(info: WinstonInfo, callback: () => void): void {
+  override log(info: WinstonInfo, callback?: () => void): void {
     this._push(info)
-    const fields = info as { exception?: unknown; rejection?: unknown } | null
-    // winston exits 3 s after an uncaught exception or rejection without ending transports: send now
-    if (fields !== null && typeof fields === 'object' && (fields.exception === true || fields.rejection === true)) {
-      void this._client.flush()
-    }
-    setImmediate(() => this.emit('logged', info))
-    callback()
+    if (isCrashRecord(info)) this._onCrash(info)
+    if (this.listenerCount('logged') > 0) setImmediate(() => this.emit('logged', info))
+    if (typeof callback === 'function') callback()
   }
 
   /**
-   * Sends everything logged so far and resolves when it is delivered or reported dropped, or at the deadline;
-   * for applications that keep the logger open (serverless handlers, before a planned exit).
+   * Sends everything logged so far and resolves when it is delivered or reported dropped, or at the deadline
+   * (`flushTimeoutMs` by default); for applications that keep the logger open (serverless handlers, tests).
    */
-  flush(options?: FlushOptions): Promise<FlushResult> {
-    return this._client.flush(options)
+  flush(options: FlushOptions = {}): Promise<FlushResult> {
+    return this._client.flush({ timeoutMs: this._flushTimeoutMs, ...options })
   }
 
   /**
@@ -122,49 +156,54 @@ export class AzureLogsTransport extends TransportStream {
    * Await `flush()`, or `logger.end()` and `'finish'`, to know when it is done.
    */
   override close(): void {
-    void this._holdProcess(this._client.flush({ timeoutMs: this._closeTimeoutMs }))
+    void holdProcessUntil(this._client.flush({ timeoutMs: this._client.options.closeTimeoutMs }))
   }
 
-  /** Delivery counters of this transport (core's, plus records the `columns`/`mapRecord` mapping could not produce). */
+  /** Delivery counters of this transport (core's, including records the mapping could not produce). */
   stats(): LogsIngestionStats {
-    const stats = this._client.stats()
-    const dropped = this._mappingDrops
-    if (dropped === 0) return stats
-    return {
-      ...stats,
-      records: { ...stats.records, dropped: stats.records.dropped + dropped },
-      droppedByReason: {
-        ...stats.droppedByReason,
-        'invalid-record': (stats.droppedByReason['invalid-record'] ?? 0) + dropped,
-      },
-    }
+    return this._client.stats()
   }
 
   /** `logger.end()` ends each transport and waits for its `'finish'`, which Node emits after this callback. */
   override _final(callback: (error?: Error | null) => void): void {
-    process.off('beforeExit', this._onBeforeExit)
+    unregisterExitParticipant(this._exit)
     // every undelivered record already went to onDrop; an error here must not crash the app through 'error'
-    this._holdProcess(this._client.close()).then(() => callback())
+    holdProcessUntil(this._client.close()).then(() => callback())
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    process.off('beforeExit', this._onBeforeExit)
-    void this._holdProcess(this._client.close())
+    unregisterExitParticipant(this._exit)
+    void holdProcessUntil(this._client.close())
     callback(error)
   }
 
+  /** The event loop ran dry with records still queued: deliver them (bounded by `closeTimeoutMs`). */
+  private _onBeforeExit(): void {
+    const { queued, inFlight } = this._client.stats().records
+    if (this._client.closed || queued + inFlight === 0) return
+    unregisterExitParticipant(this._exit)
+    void holdProcessUntil(this._client.close())
+  }
+
   /**
-   * Keeps the process alive until `work` settles. Core never holds the process open (its timers and backoff sleeps
-   * are unref'd), but once the app ends the logger, a retry in progress must not let it exit before 'finish'.
-   * `work` is bounded: close() by closeTimeoutMs, flush() by the timeout given.
+   * winston's uncaught-exception (or rejection) record. If winston will exit on it, deliver within `crashTimeoutMs`
+   * (what is left is reported dropped), then emit `'finish'`, which is what winston waits for before exiting. If it
+   * will not exit, just send at once.
    */
-  private _holdProcess(work: Promise<unknown>): Promise<void> {
-    const hold = setInterval(() => {}, 60_000)
-    return work.then(
-      () => clearInterval(hold),
+  private _onCrash(info: WinstonInfo): void {
+    if (this._crashing !== undefined) return
+    if (!winstonWillExit(this as { _ending?: unknown }, this.parent, info)) {
+      void this._client.flush({ timeoutMs: this._crashTimeoutMs })
+      return
+    }
+    unregisterExitParticipant(this._exit)
+    this._crashing = this._client.close({ timeoutMs: this._crashTimeoutMs }).then(
+      () => {
+        this.emit('finish')
+      },
       (error: unknown) => {
-        clearInterval(hold)
         debug('winston transport: %s', messageOf(error))
+        this.emit('finish')
       },
     )
   }
@@ -173,41 +212,21 @@ export class AzureLogsTransport extends TransportStream {
     let columns: LogColumns | null | undefined
     let stage = 'the default columns'
     try {
-      const mapped: DefaultColumns & LogColumns = mapInfo(info, new Date(), this._context)
+      const mapped = mapInfo(info, Date.now(), this._context)
       stage = 'the columns option'
       if (this._columns) Object.assign(mapped, this._columns(info))
       stage = 'mapRecord'
       columns = this._mapRecord ? this._mapRecord(mapped, info) : mapped
     } catch (error) {
-      this._mappingFailed(error, info, stage)
+      const level = String((info as Record<symbol, unknown> | null)?.[Symbol.for('level')] ?? 'unknown')
+      this._client.reportDrop({
+        records: [info],
+        detail: `AzureLogsTransport could not map a "${level}" record: ${stage} threw "${messageOf(error)}"`,
+        cause: error,
+      })
       return
     }
     if (columns === null || columns === undefined) return // skipped by mapRecord on purpose
     this._client.push(columns)
-  }
-
-  private _mappingFailed(cause: unknown, info: WinstonInfo, stage: string): void {
-    this._mappingDrops++
-    const level = String((info as Record<symbol, unknown> | null)?.[Symbol.for('level')] ?? 'unknown')
-    const error = new LogsIngestionError(
-      'INVALID_RECORD',
-      `AzureLogsTransport could not map a "${level}" record: ${stage} threw "${messageOf(cause)}"; the record was dropped`,
-      { cause, records: 1 },
-    )
-    debug('winston transport: %s', error.message)
-    try {
-      this._onDrop?.({ reason: 'invalid-record', records: [safeJson(info)], retriable: false, error })
-    } catch (e) {
-      debug('winston transport: onDrop threw: %s', messageOf(e))
-    }
-  }
-
-  private _severity(levelName: string): number {
-    const levels = this.levels
-    if (levels !== this._tableLevels) {
-      this._tableLevels = levels
-      this._table = levels ? buildSeverityTable(levels, severityNumberFor) : EMPTY_TABLE
-    }
-    return severityOf(this._table, levelName, severityNumberFor)
   }
 }

@@ -83,9 +83,12 @@ describe('the built package in a child process', () => {
     expect(env.emulator.rows(TABLE)).toHaveLength(2_000)
   })
 
-  it('delivers an uncaught exception before winston exits', async () => {
-    const { code } = await runFixture('uncaught.mjs', ['exception'])
+  it("delivers an uncaught exception within winston's window, then emits 'finish' so winston exits at once", async () => {
+    const { code, stdout, stderr } = await runFixture('uncaught.mjs', ['exception'])
     expect(code).toBe(1)
+    // winston exits when every handling transport emitted 'finish', instead of waiting out its 3 s
+    expect(stdout).toBe('finish\n')
+    expect(stderr).not.toMatch(/^drop /m)
     const rows = env.emulator.rows<Row>(TABLE)
     expect(rows.map((r) => r.SeverityText)).toEqual(['info', 'error'])
     expect(rows[1]).toMatchObject({ ExceptionType: 'TypeError', ExceptionMessage: 'uncaught boom' })
@@ -93,13 +96,32 @@ describe('the built package in a child process', () => {
     expect(rows[1]!.Attributes).toMatchObject({ exception: true })
   })
 
-  it('delivers an unhandled rejection before winston exits', async () => {
-    const { code } = await runFixture('uncaught.mjs', ['rejection'])
+  it("delivers an unhandled rejection within winston's window, then emits 'finish'", async () => {
+    const { code, stdout } = await runFixture('uncaught.mjs', ['rejection'])
     expect(code).toBe(1)
+    expect(stdout).toBe('finish\n')
     const rows = env.emulator.rows<Row>(TABLE)
     expect(rows.map((r) => r.SeverityText)).toEqual(['info', 'error'])
     expect(rows[1]).toMatchObject({ ExceptionType: 'RangeError', ExceptionMessage: 'unhandled boom' })
     expect(rows[1]!.Attributes).toMatchObject({ rejection: true })
+  })
+
+  it('reports what it could not deliver before winston exits, instead of losing it silently', async () => {
+    env.emulator.setFaults({ rules: [{ fault: { type: 'hang' } }] })
+    const { code, stdout, stderr } = await runFixture('uncaught.mjs', ['exception'])
+    expect(stderr).toMatch(/^drop shutdown-timeout 2$/m)
+    expect(env.emulator.rows(TABLE)).toEqual([])
+    expect(code).toBe(1)
+    expect(stdout).toBe('finish\n')
+  })
+
+  it('has its token before the crash: fetched when the transport is made, not when the crash is reported', async () => {
+    // the first token takes 3.5 s: fetched only at the crash, it would come after winston's exit
+    const { code, stdout, stderr } = await runFixture('uncaught.mjs', ['exception', 'slow-token'])
+    expect(env.emulator.rows<Row>(TABLE).map((r) => r.SeverityText)).toEqual(['info', 'error'])
+    expect(stderr).not.toMatch(/^drop /m)
+    expect(code).toBe(1)
+    expect(stdout).toBe('finish\n')
   })
 
   it('carries the trace context that @opentelemetry/instrumentation-winston adds to records', async () => {

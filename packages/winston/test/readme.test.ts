@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { DEFAULTS as CORE_DEFAULTS } from '@dcr-logs/core'
 import { describe, expect, it } from 'vitest'
-import { DEFAULTS, MAPPING_KEYS, TRANSPORT_KEYS } from '../src/options.ts'
+import { MAPPING_KEYS, TRANSPORT_KEYS, WINSTON_DEFAULTS } from '../src/options.ts'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 
@@ -22,8 +22,8 @@ describe('README options tables', () => {
     for (const name of [...TRANSPORT_KEYS, ...MAPPING_KEYS]) expect(rows.has(name), name).toBe(true)
   })
 
-  it("states this package's defaults as DEFAULTS has them", () => {
-    for (const [name, value] of Object.entries(DEFAULTS)) {
+  it("states this package's defaults as WINSTON_DEFAULTS has them", () => {
+    for (const [name, value] of Object.entries(WINSTON_DEFAULTS)) {
       expect(rows.get(name)?.default, name).toBe(`\`${JSON.stringify(value).replaceAll('"', "'")}\``)
     }
   })

@@ -62,8 +62,8 @@ describe('AzureLogsTransport with a real winston logger', () => {
     for (const level of Object.keys(levels)) logger.log(level, `at ${level}`)
     await endLogger(logger)
     const byLevel = Object.fromEntries(rows().map((r) => [r.SeverityText, r.SeverityNumber]))
-    // audit: one step above warn (13); detail: one step above trace (1)
-    expect(byLevel).toEqual({ fatal: 21, error: 17, audit: 14, warn: 13, info: 9, detail: 2, trace: 1 })
+    // audit: halfway from warn (13) to error (17), WARN3; detail: halfway from trace (1) to info (9), TRACE3
+    expect(byLevel).toEqual({ fatal: 21, error: 17, audit: 15, warn: 13, info: 9, detail: 3, trace: 1 })
   })
 
   it('applies the logger formats: custom timestamp, splat, errors, and colorize without ANSI in SeverityText', async () => {

@@ -1,4 +1,5 @@
-/** Splits a transformKql text into tokens. Pure. */
+/** Splits a KQL text into tokens. Pure. */
+import { KqlSyntaxError } from './errors.ts'
 
 export type TokenKind = 'ident' | 'string' | 'number' | 'timespan' | 'literal' | 'op' | 'eof'
 
@@ -13,15 +14,7 @@ export interface Token {
   pos: number
 }
 
-export class KqlSyntaxError extends Error {
-  override readonly name = 'KqlSyntaxError'
-  constructor(
-    message: string,
-    readonly pos: number,
-  ) {
-    super(`${message} (at character ${pos + 1})`)
-  }
-}
+export { KqlSyntaxError }
 
 // Longest first, so `!contains_cs` wins over `!contains` and `==` over `=`.
 const WORD_NEGATIONS = [

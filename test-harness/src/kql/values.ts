@@ -1,5 +1,6 @@
 /** KQL scalar values in JS: null, boolean, number, string, Date (datetime), Timespan, and JSON (dynamic). */
 import { parseDateTime } from '../schema/convert.ts'
+import { compareExact, involvesBigint } from './long.ts'
 import { timespanUnitMs } from './tokenizer.ts'
 
 /** A KQL timespan (milliseconds; sub-millisecond precision kept as a fraction). */
@@ -37,7 +38,7 @@ export const formatDateTime = (d: Date): string => {
 export const toKqlString = (v: unknown): string => {
   if (v === null || v === undefined) return ''
   if (typeof v === 'string') return v
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v)
   if (v instanceof Date) return formatDateTime(v)
   if (v instanceof Timespan) return v.toString()
   return JSON.stringify(v)
@@ -45,6 +46,7 @@ export const toKqlString = (v: unknown): string => {
 
 export const toKqlNumber = (v: unknown): number | null => {
   if (typeof v === 'number') return v
+  if (typeof v === 'bigint') return Number(v)
   if (typeof v === 'boolean') return v ? 1 : 0
   if (typeof v === 'string') {
     const t = v.trim()
@@ -99,8 +101,14 @@ export const truthy = (v: unknown): boolean => v === true
 
 export const isNullish = (v: unknown): v is null | undefined => v === null || v === undefined
 
-/** Value equality across KQL types (datetime by instant, timespan by length, dynamic by JSON). */
+/** Value equality across KQL types (datetime by instant, timespan by length, dynamic by JSON, longs exactly). */
 export const kqlEquals = (a: unknown, b: unknown): boolean => {
+  if (involvesBigint(a, b)) {
+    const c = compareExact(a, b)
+    if (c !== undefined) return c === 0
+    const [x, y] = [toKqlNumber(a), toKqlNumber(b)]
+    return x !== null && x === y
+  }
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime()
   if (a instanceof Timespan && b instanceof Timespan) return a.ms === b.ms
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null)
@@ -124,6 +132,10 @@ export const kqlCompare = (a: unknown, b: unknown): number | undefined => {
     return x === null || y === null ? undefined : x.ms - y.ms
   }
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0
+  if (involvesBigint(a, b)) {
+    const c = compareExact(a, b)
+    if (c !== undefined) return c
+  }
   const x = toKqlNumber(a)
   const y = toKqlNumber(b)
   return x === null || y === null ? undefined : x - y

@@ -3,6 +3,8 @@
  * the declared type, values that cannot convert become empty (and are reported), long strings are truncated.
  * Pure and allocation-light: this runs once per record.
  */
+import { stringifyJson } from '../json-lossless.ts'
+import { parseKustoDateTime } from './datetime.ts'
 import type { Column, ColumnType } from './types.ts'
 
 /** Returned by a converter when the value cannot be converted. */
@@ -23,9 +25,10 @@ export const DEFAULT_MAX_FIELD_BYTES = 65_536
 
 const INT_MIN = -2_147_483_648
 const INT_MAX = 2_147_483_647
+const LONG_MIN = -(2n ** 63n)
+const LONG_MAX = 2n ** 63n - 1n
 const NUMERIC = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/
-// An ISO date-time without zone designator is UTC in Kusto, but local time for Date.parse: add the Z ourselves.
-const ISO_NO_ZONE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/
+const INTEGER = /^\s*[+-]?\d+\s*$/
 
 /** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */
 export const truncateUtf8 = (s: string, maxBytes: number): string => {
@@ -39,19 +42,43 @@ export const truncateUtf8 = (s: string, maxBytes: number): string => {
 
 const toNumber = (value: unknown): number | typeof INVALID => {
   if (typeof value === 'number') return Number.isFinite(value) ? value : INVALID
+  if (typeof value === 'bigint') return Number(value)
   if (typeof value === 'boolean') return value ? 1 : 0
   if (typeof value === 'string' && NUMERIC.test(value)) return Number(value)
   return INVALID
 }
 
-/** Parses a datetime the way the service reads JSON strings: ISO 8601 (no zone = UTC) or RFC 1123. */
+/** A 64-bit integer: a number while it is exact (within ±2^53), a bigint past that. */
+const toLong = (value: unknown): number | bigint | typeof INVALID => {
+  let big: bigint | undefined
+  if (typeof value === 'bigint') big = value
+  else if (typeof value === 'string' && INTEGER.test(value)) big = BigInt(value.trim())
+  if (big === undefined) {
+    const n = toNumber(value)
+    if (n === INVALID) return INVALID
+    const i = Math.trunc(n)
+    return Math.abs(i) > 9.223372036854776e18 ? INVALID : i
+  }
+  if (big < LONG_MIN || big > LONG_MAX) return INVALID
+  const n = Number(big)
+  return Number.isSafeInteger(n) ? n : big
+}
+
+/** Parses a datetime the way the service reads JSON strings: the formats Kusto documents, UTC unless an offset says otherwise. */
 export const parseDateTime = (value: unknown): Date | typeof INVALID => {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? INVALID : value
   if (typeof value !== 'string') return INVALID
-  const text = value.trim()
-  if (text === '') return INVALID
-  const ms = Date.parse(ISO_NO_ZONE.test(text) ? `${text.replace(' ', 'T')}${text.length === 10 ? '' : 'Z'}` : text)
-  return Number.isNaN(ms) ? INVALID : new Date(ms)
+  return parseKustoDateTime(value) ?? INVALID
+}
+
+/** A dynamic value within `maxBytes` of JSON text; a longer one is cut to that many bytes of its JSON text (a string). */
+export const truncateDynamic = (value: unknown, maxBytes: number): unknown => {
+  if (typeof value === 'string') return truncateUtf8(value, maxBytes)
+  if (typeof value !== 'object' || value === null || value instanceof Date) return value
+  const text = stringifyJson(value)
+  return text.length * 3 <= maxBytes || Buffer.byteLength(text, 'utf8') <= maxBytes
+    ? value
+    : truncateUtf8(text, maxBytes)
 }
 
 /** Converts one value to a column type; null/undefined give the column's empty value. */
@@ -59,7 +86,7 @@ export const convertValue = (type: ColumnType, value: unknown, maxFieldBytes = D
   if (value === null || value === undefined) return type === 'string' ? '' : null
   switch (type) {
     case 'string': {
-      const s = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)
+      const s = typeof value === 'string' ? value : typeof value === 'object' ? stringifyJson(value) : String(value)
       return truncateUtf8(s, maxFieldBytes)
     }
     case 'int': {
@@ -68,12 +95,8 @@ export const convertValue = (type: ColumnType, value: unknown, maxFieldBytes = D
       const i = Math.trunc(n)
       return i < INT_MIN || i > INT_MAX ? INVALID : i
     }
-    case 'long': {
-      const n = toNumber(value)
-      if (n === INVALID) return INVALID
-      const i = Math.trunc(n)
-      return Math.abs(i) > 9.223372036854776e18 ? INVALID : i
-    }
+    case 'long':
+      return toLong(value)
     case 'real': {
       if (typeof value === 'string') {
         const t = value.trim()
@@ -96,7 +119,7 @@ export const convertValue = (type: ColumnType, value: unknown, maxFieldBytes = D
     case 'datetime':
       return parseDateTime(value)
     case 'dynamic':
-      return value
+      return truncateDynamic(value, maxFieldBytes)
   }
 }
 
@@ -129,7 +152,7 @@ export const createRowConverter = (
         let value: unknown
         if (type === 'string' && typeof raw === 'string')
           value = raw.length * 3 > maxFieldBytes ? truncateUtf8(raw, maxFieldBytes) : raw
-        else if (type === 'dynamic') value = raw === undefined ? null : raw
+        else if (type === 'dynamic') value = raw === undefined ? null : truncateDynamic(raw, maxFieldBytes)
         else value = convertValue(type, raw, maxFieldBytes)
         if (value === INVALID) {
           issues.push({ column: name, type, value: raw })
@@ -146,7 +169,7 @@ export const createRowConverter = (
 export const preview = (value: unknown): string => {
   let text: string
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value))
+    text = typeof value === 'string' ? JSON.stringify(value) : (stringifyJson(value) ?? String(value))
   } catch {
     text = String(value)
   }

@@ -8,10 +8,17 @@ export interface Column {
   type: ColumnType
 }
 
+/** A table plan. Auxiliary tables take nested JSON only in dynamic columns and 30 minutes of TimeGenerated per call. */
+export type TablePlan = 'Analytics' | 'Basic' | 'Auxiliary'
+
+export const TABLE_PLANS: readonly TablePlan[] = ['Analytics', 'Basic', 'Auxiliary']
+
 /** A table's schema: what rows of that table hold. */
 export interface TableSchema {
   name: string
   columns: Column[]
+  /** @defaultValue 'Analytics' */
+  plan?: TablePlan
 }
 
 export const COLUMN_TYPES: readonly ColumnType[] = ['string', 'int', 'long', 'real', 'boolean', 'dynamic', 'datetime']

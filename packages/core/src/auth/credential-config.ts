@@ -3,7 +3,7 @@
  * request so core has no hard dependency on it (it is an optional peer).
  */
 import { LogsIngestionError } from '../errors.js'
-import { isLoopbackHost } from '../options.js'
+import { isLoopbackHost } from '../option-values.js'
 import type { CredentialConfig, TokenCredential } from '../types.js'
 
 type Identity = typeof import('@azure/identity')

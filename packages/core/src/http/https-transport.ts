@@ -8,6 +8,7 @@ import http from 'node:http'
 import https from 'node:https'
 import type { Socket } from 'node:net'
 import tls from 'node:tls'
+import { networkOutcome } from './https-get.js'
 import { TunnelingAgent } from './proxy-agent.js'
 import type { IngestionTransport, SendOutcome, SendRequest } from './transport.js'
 
@@ -77,14 +78,7 @@ class HttpsTransport implements IngestionTransport {
         request.signal?.removeEventListener('abort', onAbort)
         resolve(outcome)
       }
-      const fail = (error: unknown) => {
-        const e = error as NodeJS.ErrnoException
-        settle({
-          kind: 'network',
-          code: typeof e?.code === 'string' ? e.code : 'ECONNRESET',
-          message: e?.message ?? String(error),
-        })
-      }
+      const fail = (error: unknown) => settle(networkOutcome(error))
       const timeout = (code: string, message: string) => {
         const error = new Error(message) as NodeJS.ErrnoException
         error.code = code
