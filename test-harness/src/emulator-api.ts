@@ -4,6 +4,7 @@ import type { QueryResult } from './kql/query.ts'
 import type { WorkspaceQueryOptions } from './query/workspace-query.ts'
 import type { Row } from './schema/convert.ts'
 import type { DcrLogError, RequestRecord } from './store.ts'
+import type { ThrottleOptions } from './throttle.ts'
 import type { EmulatorWorkspace } from './workspaces.ts'
 
 /** A DCR the emulator serves. */
@@ -149,6 +150,11 @@ export interface Emulator extends Readonly<EmulatorInfo> {
   dcrErrors(): DcrLogError[]
   /** Replaces the fault plan; `undefined` removes it. Throws `EmulatorError('INVALID_OPTIONS')` for a bad plan. */
   setFaults(plan: FaultPlan | FaultRule[] | undefined): void
+  /**
+   * Changes the per-DCR budgets while running (a budget cut mid-run); windows in progress keep their counts. Throws
+   * `EmulatorError('INVALID_OPTIONS')` for an invalid budget, or when the emulator was started with `throttle: false`.
+   */
+  setThrottle(budget: ThrottleOptions): void
   /** The active fault plan. */
   faults(): FaultPlan | undefined
   /** Mints an access token without the HTTP round trip (for curl, or tests of foreign and expired tokens). */

@@ -350,6 +350,12 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     requests: () => store.requests(),
     dcrErrors: () => store.errors(),
     setFaults,
+    setThrottle(budget) {
+      validateOptions({ throttle: budget })
+      if (throttle === undefined)
+        throw new EmulatorError('INVALID_OPTIONS', 'setThrottle(): the emulator was started with throttle: false.')
+      throttle.configure(budget)
+    },
     faults: () => (plan === undefined ? undefined : structuredClone(plan)),
     createAccessToken: (o = {}) => tokens.mintToken(o),
     createFederatedToken: (o = {}) =>

@@ -31,9 +31,14 @@ interface Window {
 
 export class Throttle {
   private readonly _windows = new Map<string, Window>()
-  readonly settings: Required<ThrottleOptions>
+  settings: Required<ThrottleOptions>
 
   constructor(options: ThrottleOptions) {
+    this.settings = { ...THROTTLE_DEFAULTS, ...options }
+  }
+
+  /** New budgets from now on; the current windows keep what they already counted. */
+  configure(options: ThrottleOptions): void {
     this.settings = { ...THROTTLE_DEFAULTS, ...options }
   }
 

@@ -29,6 +29,9 @@ import { RoutingClient } from './routing/routing-client.js'
 import { type SerializeOptions, serializeRecord, serializeValue } from './serialize.js'
 import { loadStreamDeclaration } from './shaping/load-declaration.js'
 import { createRecordShaper, type RecordShaper } from './shaping/record-shaper.js'
+import { openSpool } from './spool/attach.js'
+import { KeepingDropReporter } from './spool/keeping-drops.js'
+import type { Spool } from './spool/spool.js'
 import { StatsCounter } from './stats.js'
 import type {
   CloseOptions,
@@ -79,6 +82,8 @@ class Client implements LogsIngestionClient {
   private readonly _pipeline: Pipeline
   private readonly _waiters = new Waiters()
   private readonly _serializeOptions: SerializeOptions
+  /** The durable spool, when `spool` is on. */
+  private readonly _spool: Spool | undefined
   /** Preset mapping and stream declaration check; undefined (and free) without `preset` and `streamDeclaration`. */
   private readonly _shaper: RecordShaper | undefined
   /** Aborted when close() gives up waiting: in-flight requests and backoff sleeps end. */
@@ -140,7 +145,7 @@ class Client implements LogsIngestionClient {
       },
       onRefreshError: (error) => debug(() => `background token refresh failed: ${messageOf(error)}`),
     })
-    this._drops = new DropReporter(
+    this._drops = new (o.spool ? KeepingDropReporter : DropReporter)(
       this._stats,
       o.onDrop,
       this._now,
@@ -193,8 +198,28 @@ class Client implements LogsIngestionClient {
       { pack, concurrency: o.concurrency, parallelism: COMPRESSION_PARALLELISM },
       this._delivery,
       this._drops,
-      () => this._waiters.notify(),
+      () => {
+        this._waiters.notify()
+        this._spool?.advance()
+      },
     )
+    this._spool = o.spool
+      ? openSpool(o.spool, {
+          queue: this._queue,
+          pipeline: this._pipeline,
+          drops: this._drops as KeepingDropReporter,
+          stats: this._stats,
+          now: this._now,
+          seq: () => this._seq,
+          added: (count) => {
+            this._seq += count
+            this._armLinger()
+            this._schedulePump()
+          },
+          notify: () => this._waiters.notify(),
+          enqueue: (json, time) => this._enqueue(json, time),
+        })
+      : undefined
     this._serializeOptions = {
       maxFieldBytes: o.maxFieldBytes,
       truncationMarker: o.truncationMarker,
@@ -262,16 +287,28 @@ class Client implements LogsIngestionClient {
       })
       return false
     }
+    const time = r.time ?? Number.NaN
+    if (this._spool?.accept(json, time, this._queue.hasRoom(json.length), this._seq + 1) === 'spilled') {
+      // on disk only, read back when memory has room
+      this._stats.accepted++
+      return true
+    }
+    if (!this._enqueue(json, time)) return false
+    this._stats.accepted++
+    return true
+  }
+
+  /** Queues a serialised record under the overflow policy (false: refused, and reported). */
+  private _enqueue(json: string, time: number): boolean {
     // drop-oldest: pieces cut but not yet compressing hold older records than the queue, so they go first
     if (this._o.overflow === 'drop-oldest')
       while (!this._queue.hasRoom(json.length) && this._pipeline.evictOldestWaiting()) {}
-    const added = this._queue.add(json, r.time ?? Number.NaN)
+    const added = this._queue.add(json, time)
     if (!added.added) {
       this._drops.overflow([json])
       return false
     }
     this._seq++
-    this._stats.accepted++
     if (added.evicted !== undefined) this._drops.overflow(added.evicted.jsons)
     this._armLinger()
     this._schedulePump()
@@ -294,7 +331,7 @@ class Client implements LogsIngestionClient {
     this._linger = setTimeout(() => {
       this._linger = undefined
       this._pipeline.sealUpTo(this._seq)
-      this._pipeline.pump()
+      this._pump()
     }, this._o.lingerMs)
     // a logger must never keep a process alive
     this._linger.unref()
@@ -306,8 +343,13 @@ class Client implements LogsIngestionClient {
     // off the caller's stack: push() only serialises and enqueues
     setImmediate(() => {
       this._pumpScheduled = false
-      this._pipeline.pump()
+      this._pump()
     })
+  }
+
+  private _pump(): void {
+    this._pipeline.pump()
+    this._spool?.advance()
   }
 
   // ---- flush, close, waits ----
@@ -324,9 +366,16 @@ class Client implements LogsIngestionClient {
     const target = this._seq
     this._drops.flushOverflow()
     this._pipeline.sealUpTo(target)
-    this._pipeline.pump()
-    await this._waiters.wait(() => this._settledUpTo(target), { timeoutMs: options.timeoutMs, signal: options.signal })
-    return { settled: this._settledUpTo(target), pending: this._pending() }
+    this._pump()
+    // records waiting in the spool were pushed (or left by an earlier process) before this call, too
+    const onDisk = this._spool?.waitForFlush()
+    const settled = () => this._settledUpTo(target) && (onDisk?.settled() ?? true)
+    try {
+      await this._waiters.wait(settled, { timeoutMs: options.timeoutMs, signal: options.signal })
+    } finally {
+      onDisk?.end()
+    }
+    return { settled: settled(), pending: this._pending() }
   }
 
   waitForSpace(options: WaitForSpaceOptions = {}): Promise<boolean> {
@@ -344,6 +393,8 @@ class Client implements LogsIngestionClient {
     // `closed` is already true: later pushes are reported as 'closed', and waitForSpace() answers false
     this._waiters.notify()
     const result = await this.flush({ timeoutMs })
+    // what is still pending now stays in the spool for the next start
+    this._spool?.freeze()
     this._shutdown.abort()
     if (this._linger !== undefined) clearTimeout(this._linger)
     this._linger = undefined
@@ -351,6 +402,7 @@ class Client implements LogsIngestionClient {
     await this._waiters.wait(() => this._pipeline.idle)
     this._pipeline.stop(`still queued when close() reached its ${timeoutMs} ms deadline`)
     this._drops.flushOverflow()
+    this._spool?.close()
     this._transport.close()
     this._waiters.notify()
     return { settled: result.settled, pending: this._pending() }
@@ -376,6 +428,7 @@ class Client implements LogsIngestionClient {
       this._delivery.inFlightRecords,
       this._queue.totalChars,
     )
+    if (this._spool !== undefined) stats.spool = this._spool.stats()
     const conform = this._shaper?.stats()
     if (conform !== undefined) stats.conform = conform
     return stats

@@ -2,6 +2,7 @@
  * Every option of the client, its default and its environment variable, in one place. This is the only
  * module that reads the environment (`resolveOptions(user, env)` is given `process.env` by the client).
  */
+import { resolve as resolvePath } from 'node:path'
 import { credentialFromEnv, validateCredential } from './credential-options.js'
 import { cloudForEndpoint, invalid, isLoopbackHost, isNoProxy, parseBool, Redacted, show } from './option-values.js'
 import type { PresetName } from './presets/index.js'
@@ -114,6 +115,20 @@ export interface LogsIngestionClientOptions {
   conform?: ConformMode
   /** Routes: records matching a route go to its stream or DCR; the others to the top-level one. */
   routes?: readonly RouteOptions[]
+  /**
+   * Durable spool: records are written to segment files in `dir` as they are accepted and kept until delivered or
+   * dropped; leftovers are sent first on the next start; memory overflow spills there. Off by default.
+   * Env `DCR_LOGS_SPOOL_DIR`, `DCR_LOGS_SPOOL_MAX_BYTES`.
+   */
+  spool?: SpoolOptions | false
+}
+
+/** The durable spool's settings (`spool` option). */
+export interface SpoolOptions {
+  /** Directory of this client's spool (created, mode 0700); one client per directory. */
+  dir: string
+  /** Cap of the spool's files on disk; past it, records are handled in memory only. @defaultValue `SPOOL_DEFAULTS.maxBytes` */
+  maxBytes?: number
 }
 
 /** Every option name of `LogsIngestionClientOptions`, at run time (for the unknown-name check). */
@@ -159,6 +174,7 @@ export const CORE_OPTION_NAMES = [
   'streamDeclaration',
   'conform',
   'routes',
+  'spool',
 ] as const satisfies ReadonlyArray<keyof LogsIngestionClientOptions>
 
 // a compile error here means an option was added to the interface but not to CORE_OPTION_NAMES
@@ -211,6 +227,12 @@ export const DEFAULTS = Object.freeze({
   conform: 'convert' as ConformMode,
 })
 
+/** Defaults of the `spool` option's fields (the spool itself is off unless `spool.dir` is given). */
+export const SPOOL_DEFAULTS = Object.freeze({
+  maxBytes: 1024 * 1024 * 1024,
+  minBytes: 1024 * 1024,
+})
+
 /** Options after defaults, environment and validation. */
 export interface ResolvedOptions {
   endpoint: URL
@@ -258,6 +280,8 @@ export interface ResolvedOptions {
   conform: ConformMode
   /** As given, validated; `[]` without routes. */
   routes: readonly RouteOptions[]
+  /** The durable spool, when on (`dir` is absolute). */
+  spool: { dir: string; maxBytes: number } | undefined
   /** Unusual but accepted values (for example a ruleId not shaped like `dcr-<32 hex>`). */
   warnings: string[]
 }
@@ -276,6 +300,8 @@ export type KnownEnvVar =
   | 'NO_PROXY'
   | 'no_proxy'
   | 'NODE_EXTRA_CA_CERTS'
+  | 'DCR_LOGS_SPOOL_DIR'
+  | 'DCR_LOGS_SPOOL_MAX_BYTES'
 
 export type Env = Readonly<Partial<Record<KnownEnvVar, string>>> & Readonly<Record<string, string | undefined>>
 
@@ -522,6 +548,7 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
 
   return {
     endpoint,
+    spool: resolveSpool(user.spool, env),
     ruleId: ruleId.trim(),
     streamName,
     credential,
@@ -544,4 +571,35 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
     routes,
     warnings,
   }
+}
+
+/** `spool` from the option or `DCR_LOGS_SPOOL_DIR` / `DCR_LOGS_SPOOL_MAX_BYTES`; undefined when off. */
+const resolveSpool = (
+  option: SpoolOptions | false | undefined,
+  env: Env,
+): { dir: string; maxBytes: number } | undefined => {
+  if (option === false) return undefined
+  const help = '{ dir: "/var/spool/my-app-logs", maxBytes?: 1073741824 } (or env DCR_LOGS_SPOOL_DIR), or false'
+  if (option !== undefined && (option === null || typeof option !== 'object')) throw invalid('spool', option, help)
+  const dir = option?.dir ?? env.DCR_LOGS_SPOOL_DIR
+  if (dir === undefined || dir === '') {
+    if (option !== undefined) throw invalid('spool.dir', dir, `a directory path in ${help}`)
+    return undefined
+  }
+  if (typeof dir !== 'string' || dir.includes('\0')) throw invalid('spool.dir', dir, 'a directory path')
+  const rawMax = option?.maxBytes ?? env.DCR_LOGS_SPOOL_MAX_BYTES
+  const maxBytes =
+    rawMax === undefined || rawMax === ''
+      ? SPOOL_DEFAULTS.maxBytes
+      : typeof rawMax === 'string'
+        ? Number(rawMax)
+        : rawMax
+  if (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes < SPOOL_DEFAULTS.minBytes) {
+    throw invalid(
+      option?.maxBytes !== undefined ? 'spool.maxBytes' : 'spool.maxBytes" (env DCR_LOGS_SPOOL_MAX_BYTES)',
+      rawMax,
+      `an integer of at least ${SPOOL_DEFAULTS.minBytes} (1 MiB)`,
+    )
+  }
+  return { dir: resolvePath(dir), maxBytes }
 }

@@ -162,10 +162,36 @@ export interface LogsIngestionStats {
   /** Buffered bytes (serialised JSON). */
   queuedBytes: number
   lastError?: { message: string; code?: string; status?: number; at: string }
+  /** The durable spool, when the `spool` option is on. */
+  spool?: SpoolStats
   /** What the stream declaration check found (with a `streamDeclaration` or a `preset`). */
   conform?: ConformStats
   /** Each route's statistics, by route name (`'default'` for the top-level options), for a client with `routes`. */
   routes?: Record<string, LogsIngestionStats>
+}
+
+/** `stats().spool`: what the durable spool holds and has done. */
+export interface SpoolStats {
+  dir: string
+  /** `disk`, or `memory` after the directory could not be used or a write failed (see `lastError`). */
+  state: 'disk' | 'memory'
+  /** Bytes of segment files on disk. */
+  bytes: number
+  segments: number
+  /** Records written to disk only because memory was full or older records waited there. */
+  spilled: number
+  /** Records read back from segments an earlier process left. */
+  replayed: number
+  /**
+   * Replayed records that the earlier process had already put in requests whose answer it never saw: each may
+   * have been delivered before (an upper bound on the duplicates a restart causes).
+   */
+  possibleDuplicates: number
+  /** Damaged segment parts skipped (bad header, checksum mismatch, torn tail), each reported as a warning. */
+  corrupt: number
+  skippedBytes: number
+  /** Records left in the spool by `close()` for the next start (not counted as dropped). */
+  keptAtClose: number
 }
 
 /** Records that never reached `push()`, reported through `reportDrop()`. */
