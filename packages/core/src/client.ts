@@ -414,12 +414,17 @@ class Client implements LogsIngestionClient {
     this._shutdown.abort()
     if (this._linger !== undefined) clearTimeout(this._linger)
     this._linger = undefined
+    // with a spool, what is pending stays on disk for the next start (counted as kept, not dropped)
+    this._spool?.freeze()
+    const keptBefore = this._spool?.stats().keptAtClose ?? 0
     this._delivery.abandon(detail)
     this._pipeline.stop(detail)
     this._drops.flushOverflow()
+    const kept = (this._spool?.stats().keptAtClose ?? 0) - keptBefore
+    this._spool?.close()
     this._transport.close()
     this._waiters.cancel()
-    return pending
+    return Math.max(0, pending - kept)
   }
 
   stats(): LogsIngestionStats {

@@ -72,8 +72,8 @@ export { exceptionColumns } from './exception.js'
 export type { IngestionTransport, SendOutcome, SendRequest } from './http/transport.js'
 export type { CheckOptionNamesOptions } from './option-names.js'
 export { checkOptionNames, closestName, UNKNOWN_OPTION_WARNING } from './option-names.js'
-export type { Env, LogsIngestionClientOptions, ResolvedOptions } from './options.js'
-export { AUDIENCES, CORE_OPTION_NAMES, DEFAULTS, envVarFor, resolveOptions } from './options.js'
+export type { Env, LogsIngestionClientOptions, ResolvedOptions, SpoolOptions } from './options.js'
+export { AUDIENCES, CORE_OPTION_NAMES, DEFAULTS, envVarFor, resolveOptions, SPOOL_DEFAULTS } from './options.js'
 export type { CommonSecurityLogPresetOptions } from './presets/common-security-log.js'
 export {
   COMMON_SECURITY_LOG_COLUMNS,

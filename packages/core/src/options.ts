@@ -2,13 +2,17 @@
  * Every option of the client, its default and its environment variable, in one place. This is the only
  * module that reads the environment (`resolveOptions(user, env)` is given `process.env` by the client).
  */
-import { resolve as resolvePath } from 'node:path'
 import { credentialFromEnv, validateCredential } from './credential-options.js'
 import { cloudForEndpoint, invalid, isLoopbackHost, isNoProxy, parseBool, Redacted, show } from './option-values.js'
 import type { PresetName } from './presets/index.js'
 import { TABLE_PRESETS } from './presets/index.js'
 import { type RouteOptions, validateRoutes } from './routing/route-options.js'
 import { DEFAULT_STREAM_NAME } from './schema.js'
+import { resolveSpool, type SpoolOptions } from './spool/spool-options.js'
+
+export type { SpoolOptions } from './spool/spool-options.js'
+export { SPOOL_DEFAULTS } from './spool/spool-options.js'
+
 import {
   type ConformMode,
   type PresetOptions,
@@ -123,14 +127,6 @@ export interface LogsIngestionClientOptions {
   spool?: SpoolOptions | false
 }
 
-/** The durable spool's settings (`spool` option). */
-export interface SpoolOptions {
-  /** Directory of this client's spool (created, mode 0700); one client per directory. */
-  dir: string
-  /** Cap of the spool's files on disk; past it, records are handled in memory only. @defaultValue `SPOOL_DEFAULTS.maxBytes` */
-  maxBytes?: number
-}
-
 /** Every option name of `LogsIngestionClientOptions`, at run time (for the unknown-name check). */
 export const CORE_OPTION_NAMES = [
   'endpoint',
@@ -225,12 +221,6 @@ export const DEFAULTS = Object.freeze({
   closeTimeoutMs: 10_000,
   /** Used only with a `streamDeclaration` or a `preset`. */
   conform: 'convert' as ConformMode,
-})
-
-/** Defaults of the `spool` option's fields (the spool itself is off unless `spool.dir` is given). */
-export const SPOOL_DEFAULTS = Object.freeze({
-  maxBytes: 1024 * 1024 * 1024,
-  minBytes: 1024 * 1024,
 })
 
 /** Options after defaults, environment and validation. */
@@ -571,35 +561,4 @@ export const resolveOptions = (user: LogsIngestionClientOptions = {}, env: Env =
     routes,
     warnings,
   }
-}
-
-/** `spool` from the option or `DCR_LOGS_SPOOL_DIR` / `DCR_LOGS_SPOOL_MAX_BYTES`; undefined when off. */
-const resolveSpool = (
-  option: SpoolOptions | false | undefined,
-  env: Env,
-): { dir: string; maxBytes: number } | undefined => {
-  if (option === false) return undefined
-  const help = '{ dir: "/var/spool/my-app-logs", maxBytes?: 1073741824 } (or env DCR_LOGS_SPOOL_DIR), or false'
-  if (option !== undefined && (option === null || typeof option !== 'object')) throw invalid('spool', option, help)
-  const dir = option?.dir ?? env.DCR_LOGS_SPOOL_DIR
-  if (dir === undefined || dir === '') {
-    if (option !== undefined) throw invalid('spool.dir', dir, `a directory path in ${help}`)
-    return undefined
-  }
-  if (typeof dir !== 'string' || dir.includes('\0')) throw invalid('spool.dir', dir, 'a directory path')
-  const rawMax = option?.maxBytes ?? env.DCR_LOGS_SPOOL_MAX_BYTES
-  const maxBytes =
-    rawMax === undefined || rawMax === ''
-      ? SPOOL_DEFAULTS.maxBytes
-      : typeof rawMax === 'string'
-        ? Number(rawMax)
-        : rawMax
-  if (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes < SPOOL_DEFAULTS.minBytes) {
-    throw invalid(
-      option?.maxBytes !== undefined ? 'spool.maxBytes' : 'spool.maxBytes" (env DCR_LOGS_SPOOL_MAX_BYTES)',
-      rawMax,
-      `an integer of at least ${SPOOL_DEFAULTS.minBytes} (1 MiB)`,
-    )
-  }
-  return { dir: resolvePath(dir), maxBytes }
 }

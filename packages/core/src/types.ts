@@ -224,7 +224,8 @@ export interface LogsIngestionClient {
   /**
    * For a process `exit` handler, where nothing asynchronous runs any more: reports every record not yet delivered
    * (queued, being packed, or in a request under way) to `onDrop` and `stats()` as `shutdown-timeout` with
-   * `detail`, synchronously, and closes the client. Returns how many records that was.
+   * `detail`, synchronously, and closes the client. Returns how many records that was. With `spool`, those records
+   * are written to the spool instead (`stats().spool.keptAtClose`, not dropped) and are not counted in the result.
    */
   abandon(detail: string): number
   stats(): LogsIngestionStats

@@ -4,7 +4,7 @@
  * core can serialise, a readable `TimeGenerated`, and must not touch `Object.prototype`. A fixed seed and budget;
  * `pnpm fuzz` multiplies the runs (`FUZZ_SCALE`).
  */
-import { serializeRecord } from '@dcr-logs/core'
+import { createResourceCache, serializeRecord } from '@dcr-logs/core'
 import fc from 'fast-check'
 import { expect, it } from 'vitest'
 import { buildSeverityTable, type LineMappingContext, mapLine } from '../src/index.ts'
@@ -50,7 +50,8 @@ it('fuzz: mapLine never throws and maps any line to serialisable columns with a 
   const severity = buildSeverityTable(levels)
   fc.assert(
     fc.property(line, context, fc.integer({ min: 0, max: 4_102_444_800_000 }), (l, c, observed) => {
-      const ctx: LineMappingContext = { ...c, severity }
+      // the resource lookup as the transport builds it: the `resource` option plus the facts of each line
+      const ctx: LineMappingContext = { ...c, resource: createResourceCache(c.resource), severity }
       const columns = mapLine(l, ctx, observed)
       expect(Number.isNaN(Date.parse(String(columns['TimeGenerated'])))).toBe(false)
       const r = serializeRecord(columns, { maxFieldBytes: 65_536, truncationMarker: '…' })

@@ -4,6 +4,7 @@
  * route whose `match` takes it, else to the default route. It is a `LogsIngestionClient` like any other, so
  * adapters need nothing but to pass the options through.
  */
+import { join } from 'node:path'
 import { credentialFromConfig } from '../auth/credential-config.js'
 import { isLogsIngestionError, LogsIngestionError } from '../errors.js'
 import { checkOptionNames } from '../option-names.js'
@@ -16,6 +17,7 @@ import {
   resolveOptions,
 } from '../options.js'
 import { TABLE_PRESETS } from '../presets/index.js'
+import { SPOOL_DEFAULTS } from '../spool/spool-options.js'
 import type {
   CloseOptions,
   CredentialConfig,
@@ -84,6 +86,20 @@ export class RoutingClient implements LogsIngestionClient {
       ? base.credential
       : credentialFromConfig(base.credential, { disableInstanceDiscovery: base.disableInstanceDiscovery })
     const limits = splitBuffer(base, base.routes)
+    // a spool has one owner: the default route keeps `spool.dir` (its leftovers from before routes were added stay
+    // its own), each route gets a subdirectory, and the cap is split like the buffer
+    const spool = (i: number, name: string) =>
+      base.spool === undefined
+        ? {}
+        : {
+            spool: {
+              dir: i === 0 ? base.spool.dir : join(base.spool.dir, `route-${name}`),
+              maxBytes: Math.max(
+                SPOOL_DEFAULTS.minBytes,
+                Math.floor((base.spool.maxBytes * limits[i]!.maxBufferBytes) / base.maxBufferBytes),
+              ),
+            },
+          }
     const shared: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(options)) if (KNOWN.has(key) && key !== 'routes') shared[key] = value
     const onDrop = (route: string) => {
@@ -92,7 +108,13 @@ export class RoutingClient implements LogsIngestionClient {
     }
 
     const defaultClient = deps.create(
-      { ...shared, credential, ...limits[0], onDrop: onDrop(DEFAULT_ROUTE) } as LogsIngestionClientOptions,
+      {
+        ...shared,
+        credential,
+        ...limits[0],
+        ...spool(0, DEFAULT_ROUTE),
+        onDrop: onDrop(DEFAULT_ROUTE),
+      } as LogsIngestionClientOptions,
       env,
       DEFAULT_ROUTE,
     )
@@ -112,6 +134,7 @@ export class RoutingClient implements LogsIngestionClient {
             streamName,
             credential,
             ...limits[i + 1],
+            ...spool(i + 1, name),
             onDrop: onDrop(name),
           } as LogsIngestionClientOptions,
           routeEnv,

@@ -62,6 +62,46 @@ describe('spool', () => {
     expect(readdirSync(dir)).toEqual([])
   })
 
+  it('abandon() at process exit keeps what is pending in the spool, counts none of it as lost, and the next client sends it', async () => {
+    const dir = tempDir()
+    const first = spooledClient(dir, hanging)
+    for (const i of range(0, 300)) first.client.push({ i })
+    await new Promise((r) => setTimeout(r, 50)) // a request is under way, the rest queued
+    // what an exit hook does: synchronous, nothing may wait
+    expect(first.client.abandon('process exited')).toBe(0)
+    expect(first.drops).toEqual([])
+    expect(first.client.stats().spool!.keptAtClose).toBe(300)
+
+    const { transport, delivered } = recording()
+    const second = spooledClient(dir, transport)
+    expect((await second.client.flush()).settled).toBe(true)
+    await second.client.close()
+    expect(delivered).toEqual(range(0, 300))
+  })
+
+  it('with routes, each route keeps its own spool (a subdirectory), and each replays its own leftovers', async () => {
+    const dir = tempDir()
+    const routes = [{ name: 'audit', match: { field: { path: 'audit', equals: true } }, streamName: 'Custom-Audit' }]
+    const first = spooledClient(dir, hanging, { routes })
+    for (const i of range(0, 100)) first.client.push({ i, audit: i % 2 === 0 })
+    await first.client.close({ timeoutMs: 200 })
+    expect(first.drops).toEqual([])
+    expect(first.client.stats().routes!['audit']!.spool).toMatchObject({
+      dir: join(dir, 'route-audit'),
+      keptAtClose: 50,
+    })
+    expect(first.client.stats().routes!['default']!.spool).toMatchObject({ dir, keptAtClose: 50 })
+
+    const { transport, delivered } = recording()
+    const second = spooledClient(dir, transport, { routes })
+    expect((await second.client.flush()).settled).toBe(true)
+    await second.client.close()
+    expect(delivered.sort((a, b) => a - b)).toEqual(range(0, 100))
+    const routeStats = second.client.stats().routes!
+    expect(routeStats['audit']!.spool!.replayed).toBe(50)
+    expect(routeStats['default']!.spool!.replayed).toBe(50)
+  })
+
   it('replays nothing that was delivered before a restart', async () => {
     const dir = tempDir()
     const { transport } = recording()
