@@ -27,6 +27,7 @@ describe('chaos (short mode)', () => {
     expect(r.lost, `lost: ${r.lostSample.join(', ')}`).toBe(0)
     expect(r.delivered).toBe(r.acknowledged)
     expect(r.dropped).toBe(0)
-    expect(r.duplicates).toBeGreaterThanOrEqual(0)
+    // the kills really left records behind, and later children sent them
+    expect(r.replayed).toBeGreaterThan(0)
   })
 })
