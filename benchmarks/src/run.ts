@@ -25,6 +25,16 @@ const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--only 1,2,3,4,5,6] [--r
   --profile DIR  write a V8 CPU profile of every child process to DIR
   --render FILE  only rewrite the Markdown next to FILE (a results JSON) from it`
 
+/**
+ * Writes the report, keeping the sections other commands own (between `<!-- name:start … -->` and
+ * `<!-- name:end -->`, such as the fleet simulation's): a benchmark run must not erase their results.
+ */
+const writeMarkdown = async (file: string, rendered: string): Promise<void> => {
+  const previous = await readFile(file, 'utf8').catch(() => '')
+  const kept = previous.match(/<!-- [\w-]+:start[^>]*-->[\s\S]*?<!-- [\w-]+:end -->/g) ?? []
+  await writeFile(file, kept.length === 0 ? rendered : `${rendered.trimEnd()}\n\n${kept.join('\n\n')}\n`)
+}
+
 const main = async (): Promise<void> => {
   let args: ReturnType<typeof parse>
   try {
@@ -42,7 +52,7 @@ const main = async (): Promise<void> => {
     const file = args.values.render
     const results = JSON.parse(await readFile(file, 'utf8')) as BenchResults
     const md = join(dirname(file), results.mode === 'quick' ? 'RESULTS-quick.md' : 'RESULTS.md')
-    await writeFile(md, renderMarkdown(results))
+    await writeMarkdown(md, renderMarkdown(results))
     process.stdout.write(`${md}\n`)
     return
   }
@@ -126,7 +136,7 @@ const main = async (): Promise<void> => {
   const base = quick ? 'results-quick' : 'results'
   const md = quick ? 'RESULTS-quick.md' : 'RESULTS.md'
   await writeFile(join(outDir, `${base}.json`), `${JSON.stringify(results, null, 2)}\n`)
-  await writeFile(join(outDir, md), renderMarkdown(results))
+  await writeMarkdown(join(outDir, md), renderMarkdown(results))
   const failed = ctx.accounting.filter((a) => !a.ok)
   log(`done in ${results.durationSeconds.toFixed(0)} s: ${join(outDir, md)}`)
   for (const t of ctx.targets) log(`  target ${t.met ? 'met   ' : 'MISSED'} ${t.target}: ${t.measured}`)
