@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 /**
@@ -15,5 +16,6 @@ export const sharedConfig = defineConfig({
     pool: 'forks',
     // two cores: one file at a time per package keeps loopback timing sane under turbo's parallelism
     fileParallelism: false,
+    setupFiles: [fileURLToPath(new URL('./vitest.fast-check.ts', import.meta.url))],
   },
 })

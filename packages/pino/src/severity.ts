@@ -68,7 +68,11 @@ export function buildSeverityTable(
       if (typeof level === 'string') {
         const known = byLabel.get(level)
         if (known) return known
-        return { text: level, number: overrides[level] ?? severityForLabel(level) }
+        // own keys only: a line's level text is data (`__proto__` must not find Object.prototype)
+        return {
+          text: level,
+          number: (Object.hasOwn(overrides, level) ? overrides[level] : undefined) ?? severityForLabel(level),
+        }
       }
       return { text: undefined, number: undefined }
     },

@@ -46,6 +46,13 @@ describe('buildSeverityTable', () => {
     expect(table.lookup('audit')).toEqual({ text: 'audit', number: 10 })
   })
 
+  it('a string level named like an Object.prototype key is an unknown label, not an inherited override', () => {
+    const table = buildSeverityTable(levels, { audit: 10 })
+    for (const label of ['__proto__', 'constructor', 'toString']) {
+      expect(table.lookup(label)).toEqual({ text: label, number: undefined })
+    }
+  })
+
   it('reads string levels written by a custom formatters.level', () => {
     const table = buildSeverityTable(levels, {}, (label) => (label === 'critical' ? 21 : undefined))
     expect(table.lookup('warn')).toEqual({ text: 'warn', number: 13 })

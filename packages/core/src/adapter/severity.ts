@@ -104,6 +104,10 @@ const standardTable = (levels: Readonly<Record<string, number>>): Readonly<Recor
   return undefined
 }
 
+/** A table's own entry (a level named `constructor` or `__proto__` finds nothing inherited). */
+const own = (table: Readonly<Record<string, number>> | undefined, name: string): number | undefined =>
+  table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined
+
 interface Level {
   name: string
   priority: number
@@ -145,13 +149,13 @@ export const severityTableForLevels = (
   const standard = standardTable(levels)
   const entries: Level[] = Object.entries(levels)
     .filter(([, priority]) => typeof priority === 'number' && Number.isFinite(priority))
-    .map(([name, priority]) => ({ name, priority, known: standard?.[name] ?? overrides[name] ?? known(name) }))
+    .map(([name, priority]) => ({ name, priority, known: own(standard, name) ?? own(overrides, name) ?? known(name) }))
     .sort((a, b) => a.priority - b.priority)
   const anchors = consistentAnchors(entries)
   const isAnchor = new Set(anchors)
   const span = entries.length > 1 ? entries[entries.length - 1]!.priority - entries[0]!.priority : 0
   for (const level of entries) {
-    const override = overrides[level.name]
+    const override = own(overrides, level.name)
     if (override !== undefined) table.set(level.name, override)
     else if (isAnchor.has(level)) table.set(level.name, level.known!)
     else table.set(level.name, placed(level, anchors, entries, span))

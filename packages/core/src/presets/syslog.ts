@@ -96,8 +96,8 @@ export const syslogSeverity = (severityText: unknown, severityNumber: unknown): 
   if (typeof severityText === 'string') {
     const name = severityText.trim().toLowerCase()
     if (SYSLOG_SEVERITY_NAMES.includes(name)) return name
-    const alias = ALIASES[name]
-    if (alias !== undefined) return alias
+    // own keys only: a level named `__proto__` or `constructor` is no alias
+    if (Object.hasOwn(ALIASES, name)) return ALIASES[name]!
   }
   return BAND_TO_SYSLOG[severityBand(severityNumber) ?? 'info']!
 }

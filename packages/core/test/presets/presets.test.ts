@@ -71,6 +71,10 @@ describe('Syslog preset', () => {
       'info',
     ])
   })
+
+  it('takes a level named like an Object.prototype key for what it is: no alias, its number decides', () => {
+    expect(['__proto__', 'constructor', 'toString'].map((t) => syslogSeverity(t, 17))).toEqual(['err', 'err', 'err'])
+  })
 })
 
 describe('CommonSecurityLog preset', () => {
