@@ -12,6 +12,7 @@ export class RowTally {
   /** Rows seen per sequence number, per tag. */
   private readonly _seen = new Map<string, Map<number, number>>()
   private _plan: FaultPlan | undefined
+  private _drains = 0
   private _timer: NodeJS.Timeout | undefined
   readonly requests = { total: 0, byStatus: {} as Record<string, number>, byFault: {} as Record<string, number> }
 
@@ -37,7 +38,10 @@ export class RowTally {
     const rows = this._emulator.rows<{ Body: string }>(TABLE)
     const requests = this._emulator.requests()
     this._emulator.reset()
-    if (this._plan !== undefined) this._emulator.setFaults(this._plan)
+    // the plan goes back with the next seed: the same seed would replay the same faults in every window (the k-th
+    // request of each would always meet the same fate), which is no chaos at all
+    if (this._plan !== undefined)
+      this._emulator.setFaults({ ...this._plan, seed: (this._plan.seed ?? 1) + ++this._drains })
     for (const r of requests) this._countRequest(r)
     for (const row of rows) {
       const colon = row.Body.lastIndexOf(':')

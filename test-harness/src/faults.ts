@@ -67,7 +67,8 @@ export const faultLabel = (f: Fault): string => {
     case 'status':
       return `status:${f.status}${f.retryAfterSeconds === undefined ? '' : ` retry-after:${f.retryAfterSeconds}`}`
     case 'reset':
-      return `reset:${f.when}`
+      // `+stored`: the rows were kept before the reset, so the client's retry duplicates them
+      return `reset:${f.when}${f.ingest === true ? '+stored' : ''}`
     case 'latency':
       return `latency:${f.ms}`
     case 'hang':

@@ -143,7 +143,7 @@ describe('control endpoint', () => {
       'reset:before-body',
       'latency:20',
       'unauthorized',
-      'reset:after-body',
+      'reset:after-body+stored',
       '',
     ])
     expect(emulator.rows('AppLogs_CL').map((r) => r['Body'])).toEqual(['r1', 'r3', 'r5', 'r6'])

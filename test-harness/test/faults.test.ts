@@ -74,7 +74,7 @@ describe('connection faults', () => {
     expect(emulator.rows('AppLogs_CL').map((r) => r['Body'])).toEqual(['landed'])
     expect(emulator.requests().map((r) => [r.status, r.records, r.fault])).toEqual([
       [0, 1, 'reset:after-body'],
-      [0, 1, 'reset:after-body'],
+      [0, 1, 'reset:after-body+stored'],
     ])
   })
 
