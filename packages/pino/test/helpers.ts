@@ -32,9 +32,22 @@ export const targetOptions = (emulator: Emulator, extra: PinoTransportOptions = 
   ...extra,
 })
 
-/** `logger.flush(cb)` (or a ThreadStream's) as a promise. */
-export const flushed = (target: { flush(cb: (error?: Error | null) => void): void }): Promise<void> =>
-  new Promise((resolve, reject) => target.flush((error) => (error ? reject(error) : resolve())))
+/**
+ * Loggers and streams with a flush in progress, kept reachable until it calls back. thread-stream holds its stream
+ * only weakly once the worker is up, and a pending `flush(cb)` does not retain it: a logger referenced only by the
+ * test awaiting that flush is garbage, and a GC in that window lets thread-stream's FinalizationRegistry terminate
+ * the worker mid-flush; the callback never comes (a 60 s timeout, most often on Node 24, whose GC runs sooner).
+ */
+const flushing = new Set<{ target: object }>()
+
+/** `logger.flush(cb)` (or a ThreadStream's) as a promise; keeps `target` alive until the callback (see `flushing`). */
+export const flushed = (target: { flush(cb: (error?: Error | null) => void): void }): Promise<void> => {
+  const entry = { target }
+  flushing.add(entry)
+  return new Promise<void>((resolve, reject) => target.flush((error) => (error ? reject(error) : resolve()))).finally(
+    () => flushing.delete(entry),
+  )
+}
 
 export interface ChildResult {
   code: number | null

@@ -7,6 +7,8 @@
  */
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { type Emulator, startEmulator } from '@dcr-logs/test-harness'
 import pino from 'pino'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -25,6 +27,12 @@ beforeEach(() => {
 })
 
 type Transport = ReturnType<typeof pino.transport>
+
+/** A full garbage collection, on demand (the flag must be set before a context is created to expose `gc`). */
+const collectGarbage = (): (() => void) => {
+  setFlagsFromString('--expose-gc')
+  return runInNewContext('gc') as () => void
+}
 
 /** Starts a transport and logger; `end` closes it once nothing is pending (see the file comment). */
 async function start(options: Parameters<typeof targetOptions>[1] = {}, pinoOptions: pino.LoggerOptions = {}) {
@@ -111,6 +119,22 @@ describe('pino.transport() with this package in a worker thread', () => {
     await flushed(logger)
     expect(rows()).toHaveLength(2_000)
     expect(new Set(rows().map((r) => (r['Attributes'] as { i: number }).i)).size).toBe(2_000)
+    await end()
+  })
+
+  it('flush(cb) calls back when the GC runs mid-flush and only the awaiting test references the logger', async () => {
+    // thread-stream holds its stream weakly: without `flushed` keeping the logger, the GC ends the worker here
+    const gc = collectGarbage()
+    emulator.setFaults({ rules: [{ fault: { type: 'latency', ms: 300 } }] })
+    const { logger, end } = await start()
+    logger.info('while collecting')
+    const collecting = setInterval(gc, 25)
+    try {
+      await flushed(logger)
+    } finally {
+      clearInterval(collecting)
+    }
+    expect(rows().map((r) => r['Body'])).toEqual(['while collecting'])
     await end()
   })
 
