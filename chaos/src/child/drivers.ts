@@ -7,6 +7,9 @@ import { once } from 'node:events'
 import { createLogsIngestionClient, type DropEvent, type LogsIngestionStats } from '@dcr-logs/core'
 import { type ChildTask, seqIn } from '../protocol.ts'
 
+/** Loggers whose worker must outlive every local reference (pino's, see below). */
+const keptAlive = new Set<object>()
+
 // each adapter (and its framework) is loaded only by the child that uses it: fifty fleet processes start faster
 
 export interface Driver {
@@ -76,6 +79,9 @@ export const createDriver = async (task: ChildTask, tally: DropTally): Promise<D
         stats = s
       })
       const logger = pino({ level: 'info' }, target)
+      // thread-stream holds its stream only weakly and a pending flush does not retain it (see @dcr-logs/pino's
+      // README, Lifecycle): keep the logger reachable from module scope for the life of the child
+      keptAlive.add(logger)
       return {
         log: (body) => logger.info(body),
         stats: () => stats,

@@ -74,7 +74,9 @@ describe('deadlines and options', () => {
   it('gives logger.flush() a default deadline (flushTimeoutMs, 10 s)', async () => {
     emulator.setFaults({ rules: [{ fault: { type: 'hang' } }] })
     // the test helper's long flush deadline left out: the default applies
-    const { flushTimeoutMs: _, ...options } = targetOptions(emulator, { lingerMs: 0 })
+    // and a request deadline (a real timer: the request starts before the fake ones) far beyond the flush's, so on
+    // a loaded machine only the flush deadline can end the wait
+    const { flushTimeoutMs: _, ...options } = targetOptions(emulator, { lingerMs: 0, requestTimeoutMs: 300_000 })
     const handle = await createTransport(options, { exitHooks: false })
     const logger = pino(handle.stream)
     logger.info('stuck')
