@@ -205,8 +205,8 @@ export const DEFAULTS = Object.freeze({
   truncationMarker: '…[truncated]',
   compression: 'gzip' as 'gzip' | 'none',
   /**
-   * zlib's fastest level: about 60% of level 6's CPU for about 15% more bytes (benchmarks/RESULTS.md, scenario 8);
-   * on the app's own cores, CPU is the scarcer resource.
+   * zlib's fastest level: about two thirds of level 6's CPU for about a fifth more bytes (benchmarks/RESULTS.md,
+   * scenario 8). On the app's own cores, CPU is the scarcer resource.
    */
   compressionLevel: 1,
   requestTimeoutMs: 30_000,
