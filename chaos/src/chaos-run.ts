@@ -54,6 +54,8 @@ export interface ChaosResult extends Accounting {
   /** What the client's stats say it delivered (counts each duplicate delivery once more). */
   clientDelivered: number | undefined
   spilled: number | undefined
+  /** The emulator's (this process's) CPU per request and event-loop use during the adapter's run. */
+  emulator: { cpuMicrosPerRequest: number; eventLoopBusy: number }
 }
 
 export const runChaos = async (
@@ -68,6 +70,9 @@ export const runChaos = async (
       tally.drain()
       tally.setFaults(CHAOS_PLAN)
       tally.start()
+      // the emulator runs in this process: its CPU and event-loop use show it kept up (the client is measured)
+      const cpu = process.cpuUsage()
+      const elu = performance.eventLoopUtilization()
       const spoolDir = mkdtempSync(join(tmpdir(), `dcr-logs-chaos-${adapter}-`))
       const tag = `chaos-${adapter}`
       const child = spawnChild(
@@ -93,6 +98,8 @@ export const runChaos = async (
       clearTimeout(outage)
       clearTimeout(restore)
       tally.stop()
+      const used = process.cpuUsage(cpu)
+      const busy = performance.eventLoopUtilization(elu).utilization
       rmSync(spoolDir, { recursive: true, force: true })
       if (done === undefined) throw new Error(`the ${adapter} child died (exit code ${child.process.exitCode})`)
       const accounting = account(tally.seen(tag), 0, settings.records, done.droppedSeqs, done.droppedCounts)
@@ -104,6 +111,10 @@ export const runChaos = async (
         requests: tally.requests,
         clientDelivered: done.stats?.records.delivered,
         spilled: done.stats?.spool?.spilled,
+        emulator: {
+          cpuMicrosPerRequest: (used.user + used.system) / Math.max(1, tally.requests.total),
+          eventLoopBusy: busy,
+        },
       })
       log(
         `${adapter}: ${accounting.delivered}/${accounting.logged} delivered, ${accounting.duplicates} duplicates, dropped ${JSON.stringify(accounting.dropped)}, lost ${accounting.lost}`,

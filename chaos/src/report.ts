@@ -27,10 +27,11 @@ export const chaosReport = (
     'own child process with a spool; rows are matched by the sequence number in `Body`. Duplicates come only from',
     'requests the emulator stored and then reset (the client cannot tell them from a lost request, and the API has no',
     'idempotency key): each sends its whole body again, and after an outage bodies are full (up to',
-    '`maxRecordsPerRequest`, 100,000 of these small records), so a few such requests duplicate many records.',
+    '`maxRecordsPerRequest`, 100,000 of these small records), so a few such requests duplicate many records. The',
+    'emulator runs in the parent process: its CPU per request and event-loop use show it was never the bottleneck.',
     '',
-    '| adapter | logged | delivered | duplicates (sample) | requests stored, then reset | dropped (reason) | lost | requests | 429 / 5xx / resets | spilled to disk | time | peak RSS |',
-    '| --- | --: | --: | --- | --: | --- | --: | --: | --- | --: | --: | --: |',
+    '| adapter | logged | delivered | duplicates (sample) | requests stored, then reset | dropped (reason) | lost | requests | 429 / 5xx / resets | spilled to disk | time | peak RSS | emulator CPU per request, busy |',
+    '| --- | --: | --: | --- | --: | --- | --: | --: | --- | --: | --: | --: | --: |',
   ]
   for (const r of results) {
     const s = r.requests.byStatus
@@ -38,7 +39,7 @@ export const chaosReport = (
       .filter(([k]) => k.startsWith('5'))
       .reduce((a, [, v]) => a + v, 0)
     lines.push(
-      `| ${r.adapter} | ${n(r.logged)} | ${n(r.delivered)} | ${n(r.duplicates)}${r.duplicateSample.length > 0 ? ` (${r.duplicateSample.slice(0, 5).join(', ')})` : ''} | ${n(storedThenReset(r))} | ${reasons(r.dropped)} | ${n(r.lost)} | ${n(r.requests.total)} | ${n(s['429'] ?? 0)} / ${n(fivexx)} / ${n(s['0'] ?? 0)} | ${n(r.spilled ?? 0)} | ${(r.elapsedMs / 1000).toFixed(1)} s | ${Math.round(r.peakRssBytes / 2 ** 20)} MiB |`,
+      `| ${r.adapter} | ${n(r.logged)} | ${n(r.delivered)} | ${n(r.duplicates)}${r.duplicateSample.length > 0 ? ` (${r.duplicateSample.slice(0, 5).join(', ')})` : ''} | ${n(storedThenReset(r))} | ${reasons(r.dropped)} | ${n(r.lost)} | ${n(r.requests.total)} | ${n(s['429'] ?? 0)} / ${n(fivexx)} / ${n(s['0'] ?? 0)} | ${n(r.spilled ?? 0)} | ${(r.elapsedMs / 1000).toFixed(1)} s | ${Math.round(r.peakRssBytes / 2 ** 20)} MiB | ${(r.emulator.cpuMicrosPerRequest / 1000).toFixed(1)} ms, ${(r.emulator.eventLoopBusy * 100).toFixed(0)}% |`,
     )
   }
   lines.push(
