@@ -15,16 +15,11 @@ import { messageOf } from './errors.js'
 import { createHttpsTransport } from './http/https-transport.js'
 import type { IngestionTransport } from './http/transport.js'
 import { checkOptionNames } from './option-names.js'
-import {
-  CORE_OPTION_NAMES,
-  type Env,
-  type LogsIngestionClientOptions,
-  type ResolvedOptions,
-  resolveOptions,
-} from './options.js'
+import { CORE_OPTION_NAMES, type Env, type LogsIngestionClientOptions, type ResolvedOptions } from './options.js'
 import type { PackOptions } from './packer.js'
 import { Pipeline } from './pipeline.js'
 import { RecordQueue } from './record-queue.js'
+import { resolveOptions } from './resolve-options.js'
 import { RoutingClient } from './routing/routing-client.js'
 import { type SerializeOptions, serializeRecord, serializeValue } from './serialize.js'
 import { loadStreamDeclaration } from './shaping/load-declaration.js'

@@ -73,7 +73,7 @@ export type { IngestionTransport, SendOutcome, SendRequest } from './http/transp
 export type { CheckOptionNamesOptions } from './option-names.js'
 export { checkOptionNames, closestName, UNKNOWN_OPTION_WARNING } from './option-names.js'
 export type { Env, LogsIngestionClientOptions, ResolvedOptions, SpoolOptions } from './options.js'
-export { AUDIENCES, CORE_OPTION_NAMES, DEFAULTS, envVarFor, resolveOptions, SPOOL_DEFAULTS } from './options.js'
+export { AUDIENCES, CORE_OPTION_NAMES, DEFAULTS, envVarFor, SPOOL_DEFAULTS } from './options.js'
 export type { CommonSecurityLogPresetOptions } from './presets/common-security-log.js'
 export {
   COMMON_SECURITY_LOG_COLUMNS,
@@ -91,6 +91,7 @@ export {
   syslogSeverity,
   toSyslogColumns,
 } from './presets/syslog.js'
+export { resolveOptions } from './resolve-options.js'
 export type { FieldMatch, FieldValue, RouteMatch, RouteOptions } from './routing/route-options.js'
 export { DEFAULT_ROUTE } from './routing/route-options.js'
 export type { ColumnDefinition, StreamColumnType, TableColumnType } from './schema.js'

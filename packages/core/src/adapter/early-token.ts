@@ -7,7 +7,8 @@
  */
 import { credentialFromConfig } from '../auth/credential-config.js'
 import { messageOf } from '../errors.js'
-import { type Env, type LogsIngestionClientOptions, type ResolvedOptions, resolveOptions } from '../options.js'
+import type { Env, LogsIngestionClientOptions, ResolvedOptions } from '../options.js'
+import { resolveOptions } from '../resolve-options.js'
 import type { TokenCredential } from '../types.js'
 
 export interface EarlyTokenSetup {

@@ -14,9 +14,9 @@ import {
   type Env,
   type LogsIngestionClientOptions,
   type ResolvedOptions,
-  resolveOptions,
 } from '../options.js'
 import { TABLE_PRESETS } from '../presets/index.js'
+import { resolveOptions } from '../resolve-options.js'
 import { SPOOL_DEFAULTS } from '../spool/spool-options.js'
 import type {
   CloseOptions,
