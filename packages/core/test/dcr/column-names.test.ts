@@ -1,3 +1,4 @@
+import { RESERVED_COLUMN_NAMES as EMULATOR_RESERVED } from '@dcr-logs/test-harness'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { checkColumnName, isValidColumnName, RESERVED_COLUMN_NAMES, suggestColumnName } from '../../src/index.ts'
@@ -37,5 +38,12 @@ describe('checkColumnName', () => {
         if (suggestion !== undefined) expect(isValidColumnName(suggestion)).toBe(true)
       }),
     )
+  })
+})
+
+describe('RESERVED_COLUMN_NAMES', () => {
+  // the emulator keeps its own copy on purpose (it must not trust the client's rules): the two must not drift
+  it('is the list the emulator refuses', () => {
+    expect([...RESERVED_COLUMN_NAMES].sort()).toEqual([...EMULATOR_RESERVED].sort())
   })
 })
