@@ -153,14 +153,14 @@ describe('deadlines', () => {
     cleanups.push(() => exporter.shutdown())
     await exportResult(exporter, [record()])
     await vi.waitFor(() => expect(exporter.stats().records.inFlight).toBe(1))
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     let done = false
     void exporter.forceFlush().then(() => {
       done = true
     })
-    await vi.advanceTimersByTimeAsync(9_990)
+    await vi.advanceTimersByTimeAsync(9_900)
     expect(done).toBe(false)
-    await vi.advanceTimersByTimeAsync(20)
+    await vi.advanceTimersByTimeAsync(200)
     expect(done).toBe(true)
   })
 
@@ -170,15 +170,15 @@ describe('deadlines', () => {
       exporterOptions(emulator, { acknowledge: 'delivered', lingerMs: 0, shutdownTimeoutMs: 100 }),
     )
     cleanups.push(() => exporter.shutdown())
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     let answered = false
     const result = exportResult(exporter, [record()])
     void result.then(() => {
       answered = true
     })
-    await vi.advanceTimersByTimeAsync(9_990)
+    await vi.advanceTimersByTimeAsync(9_900)
     expect(answered).toBe(false)
-    await vi.advanceTimersByTimeAsync(20)
+    await vi.advanceTimersByTimeAsync(200)
     expect(answered).toBe(true)
     await expect(result).resolves.toMatchObject({ code: 1, error: { code: 'RETRIES_EXHAUSTED' } })
   })
