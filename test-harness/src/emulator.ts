@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ARM_DCR_PATH, handleArmDcr } from './arm.ts'
@@ -242,6 +242,13 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     })
   })
   server.on('clientError', (_err, socket) => socket.destroy())
+  // closeAllConnections() knows only connections that reached HTTP: one still in its TLS handshake would finish it
+  // after close() and hold the server open (a hung request on it, forever)
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -376,6 +383,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         await new Promise<void>((resolve) => {
           server.close(() => resolve())
           server.closeAllConnections()
+          for (const socket of sockets) socket.destroy()
         })
         await persistence?.close()
         if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true })

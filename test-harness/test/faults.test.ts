@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { FaultInjector, validateFaultPlan } from '../src/faults.ts'
 import { type Emulator, type Fault, startEmulator } from '../src/index.ts'
@@ -112,6 +114,19 @@ describe('connection faults', () => {
     await e.close()
     await dropped
     expect(e.requests().every((r) => r.fault === 'hang' && r.status === 0)).toBe(true)
+  })
+
+  test('close() also ends a connection still in its TLS handshake, which would otherwise carry a request later', async () => {
+    const e = await startEmulator()
+    const url = new URL(e.endpoint)
+    // a TCP connection that has not said hello yet: what a client racing close() looks like to the server
+    const socket = connect(Number(url.port), url.hostname)
+    await once(socket, 'connect')
+    const ended = once(socket, 'close')
+    const closed = e.close().then(() => 'closed')
+    const late = new Promise((resolve) => setTimeout(resolve, 5_000, 'still open after 5 s').unref())
+    expect(await Promise.race([closed, late])).toBe('closed')
+    await ended
   })
 })
 
