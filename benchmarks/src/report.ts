@@ -28,22 +28,27 @@ export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
     const emu = emulatorCpuPer1000(r)
     const thr = find(r, 'throughput, ')
     const limit = find(r, 'core (default options) vs stringify')
-    const ours = (cpu?.ours.median ?? Number.NaN) + emu.core
-    const theirs = (cpu?.baseline?.median ?? Number.NaN) + emu.sdk
-    const limitVsSdk = (limit?.baseline?.median ?? Number.NaN) / (thr?.baseline?.median ?? Number.NaN)
+    const sdkRate = thr?.baseline?.median ?? Number.NaN
+    const coreRate = thr?.ours.median ?? Number.NaN
+    const limitRate = limit?.baseline?.median ?? Number.NaN
+    // cores kept busy during core's run: its CPU and the emulator's, per record, times records per second
+    const busy = (((cpu?.ours.median ?? Number.NaN) + emu.core) * coreRate) / 1e6
     return (
-      'Both clients are CPU-bound on the two cores they share with the emulator, which gunzips every body to check ' +
-      `it. Per 1,000 records core used ${ms(cpu?.ours.median ?? Number.NaN)} of CPU (all its threads) and the ` +
-      `emulator ${ms(emu.core)} serving it; the SDK ${ms(cpu?.baseline?.median ?? Number.NaN)} and the emulator ` +
-      `${ms(emu.sdk)}. With ${ms(ours)} against ${ms(theirs)} of work per 1,000 records on the same two cores, core ` +
-      `can be at most about ${(theirs / ours).toFixed(2)}× faster. The two-core limit itself (stringify on one ` +
-      'thread, gzip of bodies on the pool, no HTTP and no accounting; scenario 7) reached ' +
-      `${limitVsSdk.toFixed(2)}× the SDK’s records/s, so on this machine 2× is beyond what serialising and ` +
-      'compressing alone allow, whatever the pipeline. A profile of core’s main thread during the push loop of one ' +
-      'run: 44% serialising (`serializeFast`: native `JSON.stringify` plus the look at object values), 13% garbage ' +
-      'collection, 7% joining records into pieces, 6% socket writes; the deflate runs on the pool, on the other core. ' +
-      'The SDK stringifies every record twice and gzips at level 6. Where the app’s cores are not shared with the ' +
-      'receiver (Azure), the ratio follows the CPU per record (the next target).'
+      'Core’s main thread sets the pace: it serialises every record and drives zlib and HTTP, while the deflates ' +
+      'run on the pool and the emulator (which gunzips every body to check it) shares the same two cores. Per 1,000 ' +
+      `records core used ${ms(cpu?.ours.median ?? Number.NaN)} of CPU (all its threads) and the emulator ` +
+      `${ms(emu.core)} serving it, so during core’s run about ${busy.toFixed(2)} of the 2 cores were busy. The ` +
+      'two-core limit (scenario 7: stringify on one thread, 1 MiB pieces deflated on the pool, no HTTP, no ' +
+      `receiver, no accounting) reached ${(limitRate / sdkRate).toFixed(2)}× the SDK’s records/s; 2× the SDK is ` +
+      `${((200 * sdkRate) / limitRate).toFixed(0)}% of that limit, and core reached ` +
+      `${((100 * coreRate) / limitRate).toFixed(0)}% of it while also sending over TLS to a receiver on the same ` +
+      'cores. A profile of core’s main thread in the timed part of one run (`pnpm bench --only 1 --reps 1 --profile ' +
+      'DIR`, Node 20): 36% serialising (`serializeFast`: native `JSON.stringify` plus the look at object values), ' +
+      '22% idle (waiting for deflates and responses), 11% zlib’s JavaScript side, 5% joining records into pieces, ' +
+      '4.5% garbage collection, 2% socket writes. Tried in this scenario without a gain beyond its noise: pieces of ' +
+      'an 8th of a body instead of a 32nd, compressing ahead while sealed bodies wait for a send slot, 4 requests ' +
+      'in flight instead of 2; and, without HTTP, a fresh deflate stream per piece instead of one kept open. Where ' +
+      'the receiver does not share the app’s cores (Azure), the ratio was not measured.'
     )
   },
   'no-drops':
@@ -54,8 +59,8 @@ export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
     'Core’s fill counts only requests sealed because they were full; in quick mode so few requests are sent that ' +
     'the partial tail at `flush()` dominates.',
   'limit-70':
-    'The limit loop does only `JSON.stringify` and gzip; core also queues, cuts pieces, checks every value it ' +
-    'serialises, sends over TLS and accounts for every record, on the same two cores as the emulator.',
+    'The limit loop does only `JSON.stringify` and deflate; core also queues, cuts pieces, checks every value it ' +
+    'serialises, sends over TLS to the emulator on the same two cores, and accounts for every record.',
   'pino-10':
     'Profile of the app thread: the same pino functions run in both cases (`asJson`, `LOG`, thread-stream’s ' +
     '`write`); the extra time is `flushSync` in thread-stream, where the app thread waits for the worker to make ' +

@@ -168,7 +168,7 @@ export const throughput = async (ctx: Context) => {
     ctx,
     {
       scenario: L,
-      metric: 'core (default options) vs stringify on one thread + gzip of bodies on the pool',
+      metric: 'core (default options) vs stringify on one thread + deflate of 1 MiB pieces on the pool',
       unit: 'records/s',
       better: 'higher',
       baselineName: 'two-core limit',
