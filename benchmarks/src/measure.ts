@@ -5,6 +5,13 @@ import type { ChildResult, ContenderName } from './protocol.ts'
 
 export { yieldToLoop }
 
+/**
+ * Waits out the warm-up before a measurement starts. The runner tells the warm-up's requests from the measured
+ * ones by comparing the emulator's clock with this process's start time, and two processes' clocks can differ by
+ * a few milliseconds on a loaded machine: without a gap, a warm-up request could count as measured.
+ */
+export const settleAfterWarmup = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 100))
+
 /** Wall clock in epoch ms with sub-millisecond precision, comparable across processes on one machine. */
 export const epochMs = (): number => performance.timeOrigin + performance.now()
 

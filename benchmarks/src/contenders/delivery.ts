@@ -1,6 +1,6 @@
 /** Scenario 5 (an outage at a steady logging rate) and scenario 6 (latency from the log call to the stored row). */
 import { createLogsIngestionClient } from '@dcr-logs/core'
-import { atRate, coreFigures, epochMs, startMeasure } from '../measure.ts'
+import { atRate, coreFigures, epochMs, settleAfterWarmup, startMeasure } from '../measure.ts'
 import type { ChildResult, Task } from '../protocol.ts'
 import { createRecordSource } from '../records.ts'
 
@@ -117,6 +117,7 @@ export const latency = async (task: Task): Promise<ChildResult> => {
   // warm-up: one record, so the token and the TLS session are not in the first sample
   client.push(source.columns(-1))
   await client.flush()
+  await settleAfterWarmup()
   const m = startMeasure()
   const calls = await atRate(rate, num(task, 'durationMs'), (i) => {
     const record = source.columns(i)

@@ -14,7 +14,7 @@ import {
 import pino from 'pino'
 import winston from 'winston'
 import Transport from 'winston-transport'
-import { coreFigures, inSlices, startMeasure } from '../measure.ts'
+import { coreFigures, inSlices, settleAfterWarmup, startMeasure } from '../measure.ts'
 import type { ChildResult, Task } from '../protocol.ts'
 import { createRecordSource } from '../records.ts'
 
@@ -94,6 +94,7 @@ export const winstonRun = async (task: Task, target: 'dcr-logs' | 'noop'): Promi
   const source = createRecordSource()
   logger.info('warm-up', { warmup: true })
   if (transport instanceof AzureLogsTransport) await transport.flush()
+  await settleAfterWarmup()
   const m = startMeasure()
   const { insideMs } = await inSlices(n, SLICE, (i) => {
     const f = source.fields(i)
@@ -142,6 +143,7 @@ export const otelRun = async (task: Task, target: 'dcr-logs' | 'memory'): Promis
   const source = createRecordSource()
   logger.emit({ severityNumber: SeverityNumber.INFO, body: 'warm-up' })
   await provider.forceFlush()
+  await settleAfterWarmup()
   const m = startMeasure()
   const { insideMs } = await inSlices(n, OTEL_SLICE, (i) => {
     const f = source.fields(i)

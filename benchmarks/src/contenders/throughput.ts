@@ -7,7 +7,7 @@ import { constants, crc32, deflateRaw } from 'node:zlib'
 import { ClientSecretCredential } from '@azure/identity'
 import { LogsIngestionClient } from '@azure/monitor-ingestion'
 import { createLogsIngestionClient, DEFAULTS, type LogsIngestionClientOptions } from '@dcr-logs/core'
-import { coreFigures, startMeasure, yieldToLoop } from '../measure.ts'
+import { coreFigures, settleAfterWarmup, startMeasure, yieldToLoop } from '../measure.ts'
 import type { ChildResult, Task } from '../protocol.ts'
 import { buildRecords } from '../records.ts'
 
@@ -36,6 +36,7 @@ export const coreThroughput = async (task: Task): Promise<ChildResult> => {
   // warm-up: token, TLS session and JIT, outside the measurement
   for (const r of buildRecords(WARMUP, 99)) client.push(r)
   await client.flush()
+  await settleAfterWarmup()
   const before = client.stats()
   const m = startMeasure()
   for (let i = 0; i < n; ) {
@@ -86,6 +87,7 @@ export const sdkThroughput = async (task: Task): Promise<ChildResult> => {
   const stream = env('DCR_LOGS_STREAM_NAME')
   const records = buildRecords(n)
   await client.upload(ruleId, stream, buildRecords(WARMUP, 99))
+  await settleAfterWarmup()
   const batched = task.params['mode'] === 'batched'
   const batchSize = Number(task.params['sdkBatch'] ?? 50_000)
   const m = startMeasure()
