@@ -16,7 +16,6 @@ import {
 } from './options.js'
 import { TABLE_PRESETS } from './presets/index.js'
 import { validateRoutes } from './routing/route-options.js'
-
 import { resolveShaping } from './shaping/shaping-options.js'
 import { resolveSpool } from './spool/spool-options.js'
 import type { AzureCloud } from './types.js'
