@@ -34,27 +34,33 @@ export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
     // cores kept busy during core's run: its CPU and the emulator's, per record, times records per second
     const busy = (((cpu?.ours.median ?? Number.NaN) + emu.core) * coreRate) / 1e6
     return (
-      'Core’s main thread sets the pace: it serialises every record and drives zlib and HTTP, while the deflates ' +
-      'run on the pool and the emulator (which gunzips every body to check it) shares the same two cores. Per 1,000 ' +
-      `records core used ${ms(cpu?.ours.median ?? Number.NaN)} of CPU (all its threads) and the emulator ` +
+      'Core’s main thread sets the pace, and the other core is busy too: the deflates run on the pool, and V8’s ' +
+      'garbage-collection helpers and the emulator (which gunzips every body to check it) share the same two cores. ' +
+      `Per 1,000 records core used ${ms(cpu?.ours.median ?? Number.NaN)} of CPU (all its threads) and the emulator ` +
       `${ms(emu.core)} serving it, so during core’s run about ${busy.toFixed(2)} of the 2 cores were busy. The ` +
       'two-core limit (scenario 7: stringify on one thread, 1 MiB pieces deflated on the pool, no HTTP, no ' +
       `receiver, no accounting) reached ${(limitRate / sdkRate).toFixed(2)}× the SDK’s records/s; 2× the SDK is ` +
       `${((200 * sdkRate) / limitRate).toFixed(0)}% of that limit, and core reached ` +
       `${((100 * coreRate) / limitRate).toFixed(0)}% of it while also sending over TLS to a receiver on the same ` +
       'cores. A profile of core’s main thread in the timed part of one run (`pnpm bench --only 1 --reps 1 --profile ' +
-      'DIR`, Node 20): 36% serialising (`serializeFast`: native `JSON.stringify` plus the look at object values), ' +
-      '22% idle (waiting for deflates and responses), 11% zlib’s JavaScript side, 5% joining records into pieces, ' +
-      '4.5% garbage collection, 2% socket writes. Tried in this scenario without a gain beyond its noise: pieces of ' +
-      'an 8th of a body instead of a 32nd, compressing ahead while sealed bodies wait for a send slot, 4 requests ' +
-      'in flight instead of 2; and, without HTTP, a fresh deflate stream per piece instead of one kept open. Where ' +
-      'the receiver does not share the app’s cores (Azure), the ratio was not measured.'
+      'DIR`, Node 20): 56% serialising in `push()` (`serializeFast`: native `JSON.stringify` plus the look at object ' +
+      'values), 6% cutting pieces, 7% zlib’s JavaScript side, 6% garbage collection, 2% socket writes, 4% idle. The ' +
+      'idle share was 22% until delivery kept pace with the burst (four pieces compress at once, an 8th of a body ' +
+      'each: what held compression back was turns of the event loop, two per piece, not CPU), when 60 MB were still ' +
+      'queued as the last `push()` returned. What is left is mostly the serialisation the SDK does as well: in a ' +
+      'fresh process, this push loop with nothing but `JSON.stringify` per record takes 0.6–0.9 s for the 300,000 ' +
+      'records, core’s checks add 0.1–0.2 s, and 2× the SDK leaves 1.05–1.35 s on this machine for all of ' +
+      'core’s main-thread work. Tried in this scenario without a gain beyond its noise: compressing ahead while ' +
+      'sealed bodies wait for a send slot, 4 requests in flight instead of 2; and, without HTTP, a fresh deflate ' +
+      'stream per piece instead of one kept open, encoding each record straight into a buffer instead of joining ' +
+      'then encoding (more garbage-collection work, not less), and reusing the encoded text’s buffers. Where the ' +
+      'receiver does not share the app’s cores (Azure), the ratio was not measured.'
     )
   },
   'no-drops':
-    'The push loop serialises records faster than one core compresses them; the backlog waits in the buffer ' +
+    'The push loop serialised records faster than they were compressed and sent; the backlog waits in the buffer ' +
     '(`maxBufferBytes`, `maxBufferRecords`), and when it is full `drop-oldest` evicts the oldest and reports them. ' +
-    'The defaults are sized for this burst on an idle two-core machine; a busier machine compresses more slowly.',
+    'The defaults are sized for this burst on an idle two-core machine; a busier machine delivers more slowly.',
   'full-requests-90':
     'Core’s fill counts only requests sealed because they were full; in quick mode so few requests are sent that ' +
     'the partial tail at `flush()` dominates.',

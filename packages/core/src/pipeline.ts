@@ -37,12 +37,22 @@ export interface PipelineOptions {
   parallelism: number
 }
 
-/** Pieces per body: fine enough to fill bodies to within a few percent of the cap, coarse enough to be cheap. */
-const PIECES_PER_BODY = 32
+/**
+ * Pieces per body: coarse, because each piece costs turns of the event loop to compress, while pieces sized to
+ * the room left fill the end of a body to within a few percent of the cap.
+ */
+const PIECES_PER_BODY = 8
+/** Until a piece is measured the ratio is a guess: smaller pieces keep a wrong guess from costing fill. */
+const FIRST_PIECES_PER_BODY = 32
 const MIN_PIECE_CHARS = 256
 const MAX_PIECE_CHARS = 1024 * 1024
 /** Bytes a piece adds besides its data: a separator block and the sync-flush marker. */
 const PIECE_OVERHEAD = 11
+/** A full body ends at least this full: a piece that would leave it emptier is cut again to fill it. */
+const FILL_FLOOR = 0.92
+/** Share of the room left a piece cut again aims at (its parts compress a little worse than the whole). */
+const REFIT_MARGIN = 0.9
+const MAX_REFITS = 2
 /** Compression ratio assumed before the first piece is measured (JSON logs compress 5–10× at level 1–6). */
 const INITIAL_RATIO = 4
 
@@ -57,6 +67,10 @@ export class Pipeline {
   private _active = 0
   private _sealTarget = 0
   private _ratio = INITIAL_RATIO
+  /** Whether `_ratio` comes from a compressed piece yet. */
+  private _measured = false
+  /** Pieces cut again to fill the open body. */
+  private _refits = 0
   private _stopped = false
   /** Deflate streams kept open between pieces, one per compression slot. */
   private readonly _lanes: DeflateLane[] = []
@@ -157,15 +171,17 @@ export class Pipeline {
   // ---- stages ----
 
   /**
-   * Target size of the next piece, from the compression ratio measured so far: a 32nd of a body, or just what
-   * the body being filled still has room for, so full bodies end within a small piece of the cap.
+   * Target size of the next piece, from the compression ratio measured so far: an 8th of a body, or, near the
+   * end of the body being filled, half the room left. Halving ends a full body within a small piece of the cap
+   * even when a piece compresses up to twice worse than the running ratio predicts.
    */
   private _pieceChars(): number {
     const p = this._o.pack
     const ratio = p.compression === 'gzip' ? this._ratio : 1
-    const share = p.maxRequestBytes / PIECES_PER_BODY
+    const pieces = this._measured || p.compression !== 'gzip' ? PIECES_PER_BODY : FIRST_PIECES_PER_BODY
+    const share = p.maxRequestBytes / pieces
     const room = this._roomForBytes(ratio)
-    const compressed = room > share && room < 2 * share ? room / 2 : room <= share ? room * 0.9 : share
+    const compressed = room >= 2 * share ? share : room / 2
     const target = compressed * ratio
     return Math.round(Math.max(MIN_PIECE_CHARS, Math.min(target, MAX_PIECE_CHARS, p.maxUncompressedBytes / 4)))
   }
@@ -196,8 +212,16 @@ export class Pipeline {
       if (!due && q.chars < target && q.length < room) return
       const taken = q.take({ chars: target, records: room, timeSpanMs: p.maxTimeSpanMs })
       q.reserve(taken.chars, taken.jsons.length)
-      const piece = cutPiece(taken)
-      this._jobs.push({ piece, state: 'waiting', pieces: [], tooLarge: [] })
+      this._addJobs([cutPiece(taken)], false)
+    }
+  }
+
+  /** Queues pieces for compression, behind the others or (pieces cut again) ahead of them. */
+  private _addJobs(pieces: readonly Piece[], first: boolean): void {
+    const jobs = pieces.map((piece): Job => ({ piece, state: 'waiting', pieces: [], tooLarge: [] }))
+    if (first) this._jobs.unshift(...jobs)
+    else this._jobs.push(...jobs)
+    for (const piece of pieces) {
       this._jobRecords += piece.count
       // the text's length is its size in bytes for ASCII, a fair estimate otherwise
       this._jobTextBytes += piece.chars + piece.count - 1
@@ -241,7 +265,10 @@ export class Pipeline {
           job.pieces = fitted.pieces
           job.tooLarge = fitted.tooLarge
           if (piece.data.length > 0 && this._o.pack.compression === 'gzip') {
-            this._ratio = this._ratio * 0.8 + (piece.rawBytes / piece.data.length) * 0.2
+            const ratio = piece.rawBytes / piece.data.length
+            // the first measurement replaces the guess; later ones move the average
+            this._ratio = this._measured ? this._ratio * 0.8 + ratio * 0.2 : ratio
+            this._measured = true
           }
         },
         (error: unknown) => {
@@ -275,12 +302,47 @@ export class Pipeline {
           detail: `one record of ${Buffer.byteLength(record)} bytes does not fit in ${this._o.pack.maxRequestBytes} bytes even compressed`,
         })
       }
+      const parts = job.pieces.length === 1 ? this._cutToFill(job.pieces[0]!) : undefined
+      if (parts !== undefined) {
+        // compressed again first: the first part ends the open body, the second starts the next one
+        this._addJobs(parts, true)
+        break
+      }
       for (const piece of job.pieces) this._place(piece)
     }
     const open = this._open
     if (open === undefined || open.count === 0) return
     const next = this._jobs[0]?.piece.firstSeq ?? (this._queue.length > 0 ? this._queue.headSeq : Infinity)
     if (open.firstSeq! <= this._sealTarget && next > this._sealTarget) this._seal(false)
+  }
+
+  /**
+   * A compressed piece that would leave the open body under `FILL_FLOOR` of the cap, cut in two so that the first
+   * part fills it (sized from this piece's own ratio, with a margin); else undefined. The estimates that size
+   * pieces ahead of compression can be off by more than a piece (a new ratio, many pieces ahead), and this keeps
+   * full bodies full whatever they were. At most `MAX_REFITS` per body, so a cap other than size cannot loop.
+   */
+  private _cutToFill(piece: Piece): [Piece, Piece] | undefined {
+    const open = this._open
+    const cap = this._o.pack.maxRequestBytes
+    if (open === undefined || open.count === 0 || piece.count < 2 || this._refits >= MAX_REFITS) return undefined
+    if (open.sentBytes >= FILL_FLOOR * cap || open.fits(piece)) return undefined
+    const records = pieceRecords(piece)
+    if (records === undefined) return undefined
+    const budget = (cap - open.sentBytes - PIECE_OVERHEAD) * (piece.rawBytes / piece.data.length) * REFIT_MARGIN
+    let k = 0
+    let bytes = 0
+    while (k < records.length - 1 && bytes + piece.lengths[k]! + 1 <= budget) bytes += piece.lengths[k++]! + 1
+    if (k === 0) return undefined
+    this._refits++
+    const span = [piece.minTime, piece.maxTime] as const
+    const part = (from: number, to: number): Piece => {
+      const jsons = records.slice(from, to)
+      let chars = 0
+      for (const json of jsons) chars += json.length
+      return cutPiece({ jsons, times: undefined, firstSeq: piece.firstSeq + from, chars }, span)
+    }
+    return [part(0, k), part(k, records.length)]
   }
 
   private _removeJob(index: number): Job {
@@ -309,6 +371,7 @@ export class Pipeline {
   private _seal(full: boolean): void {
     this._ready.push(this._open!.seal(full))
     this._open = undefined
+    this._refits = 0
   }
 
   private _startSends(): void {

@@ -397,6 +397,24 @@ describe('LogsIngestionClient', () => {
     await client.close()
   })
 
+  it('keeps full requests full when the data stops compressing as it did (pieces sized ahead are cut again)', async () => {
+    const { client, sent } = setup(() => ok, { maxRequestBytes: 4096, lingerMs: 60_000 })
+    // compressible records teach the pipeline a high ratio...
+    for (let i = 0; i < 2000; i++) client.push({ Body: `request ${i % 10} served in ${i % 7} ms`, Pad: 'x'.repeat(40) })
+    await client.flush()
+    const before = sent.length
+    // ...and random ones, all cut ahead at that ratio, compress many times worse
+    for (let i = 0; i < 600; i++) client.push({ Body: randomBytes(48).toString('base64'), i })
+    await client.flush()
+    const random = sent.slice(before)
+    expect(random.flatMap((s) => s.records.map((r) => r['i']))).toEqual([...Array(600).keys()])
+    const fills = random.slice(0, -1).map((s) => s.bytes / 4096)
+    expect(fills.length).toBeGreaterThanOrEqual(6)
+    expect(fills.filter((fill) => fill < 0.9)).toEqual([])
+    expect(Math.max(...sent.map((s) => s.bytes))).toBeLessThanOrEqual(4096)
+    await client.close()
+  })
+
   it('counts raw and sent bytes, the average fill of full requests, queue depth and requests by status', async () => {
     const { client, sent } = setup((_r, _q, n) => (n === 1 ? status(503) : ok), {
       maxRequestBytes: 4096,
