@@ -44,10 +44,11 @@ export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
       `${((100 * coreRate) / limitRate).toFixed(0)}% of it while also sending over TLS to a receiver on the same ` +
       'cores. A profile of core’s main thread in the timed part of one run (`pnpm bench --only 1 --reps 1 --profile ' +
       'DIR`, Node 20): 56% serialising in `push()` (`serializeFast`: native `JSON.stringify` plus the look at object ' +
-      'values), 6% cutting pieces, 7% zlib’s JavaScript side, 6% garbage collection, 2% socket writes, 4% idle. The ' +
+      'values), 7% cutting pieces, 8% zlib’s JavaScript side, 5% queueing, 5% garbage collection, 3% idle. The ' +
       'idle share was 22% until delivery kept pace with the burst (four pieces compress at once, an 8th of a body ' +
-      'each: what held compression back was turns of the event loop, two per piece, not CPU), when 60 MB were still ' +
-      'queued as the last `push()` returned. What is left is mostly the serialisation the SDK does as well: in a ' +
+      'each, one call into zlib each: what held compression back was turns of the event loop, not CPU), when 60 MB ' +
+      'were still queued as the last `push()` returned. What is left is mostly the serialisation the SDK does as ' +
+      'well: in a ' +
       'fresh process, this push loop with nothing but `JSON.stringify` per record takes 0.6–0.9 s for the 300,000 ' +
       'records, core’s checks add 0.1–0.2 s, and 2× the SDK leaves 1.05–1.35 s on this machine for all of ' +
       'core’s main-thread work. Tried in this scenario without a gain beyond its noise: compressing ahead while ' +

@@ -61,10 +61,10 @@ const USER_AGENT_BASE = `dcr-logs-core/${packageJson.version} Node.js/${process.
 
 /**
  * Pieces deflated at once: libuv's default thread pool of 4, whatever the number of cores. What limits
- * compression during a burst is not CPU but turns of the event loop: a piece takes two (its data, then its
- * flush), and while the app logs, one turn lasts as long as the app's synchronous work. With one piece per core
- * on two cores, a 300,000-record burst left 60 MB waiting to be compressed and delivered after the app was done;
- * with 4 (and larger pieces) delivery keeps up with the burst.
+ * compression during a burst is not CPU but turns of the event loop: each piece's result waits for one, and while
+ * the app logs, a turn lasts as long as the app's synchronous work. With one piece per core on two cores (then
+ * smaller, and two turns each), a 300,000-record burst left 60 MB waiting to be compressed and delivered after the
+ * app was done; with 4 delivery keeps up with the burst.
  */
 const COMPRESSION_PARALLELISM = 4
 

@@ -38,7 +38,7 @@ export interface PipelineOptions {
 }
 
 /**
- * Pieces per body: coarse, because each piece costs turns of the event loop to compress, while pieces sized to
+ * Pieces per body: coarse, because each piece costs a turn of the event loop to compress, while pieces sized to
  * the room left fill the end of a body to within a few percent of the cap.
  */
 const PIECES_PER_BODY = 8
