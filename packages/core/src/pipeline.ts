@@ -199,8 +199,9 @@ export class Pipeline {
   }
 
   /**
-   * Cuts pieces from the queue as soon as it holds one (or a flush is due): queued records then wait as one
-   * off-heap buffer per piece instead of thousands of strings the garbage collector keeps copying.
+   * Cuts pieces from the queue as soon as it holds one (or a flush is due): queued records then wait as one long
+   * string per piece, which V8 keeps outside its young generation, instead of thousands of short strings the
+   * garbage collector keeps copying.
    */
   private _cut(): void {
     const q = this._queue
