@@ -4,7 +4,7 @@
  */
 import { type Body, type BodyLimits, fitsAlone, OpenBody } from './body.js'
 import { type DeflateLane, deflatePiece } from './compress.js'
-import { cutPiece, encodePiece, type Piece, pieceRecords } from './piece.js'
+import { cutPart, cutPiece, encodePiece, type Piece, pieceRecords } from './piece.js'
 
 export interface PackOptions extends BodyLimits {
   /** zlib level 1–9. */
@@ -38,15 +38,11 @@ export const fitPiece = async (
   const middle = Math.ceil(records.length / 2)
   const pieces: Piece[] = []
   const tooLarge: string[] = []
-  for (const [jsons, firstSeq] of [
-    [records.slice(0, middle), piece.firstSeq],
-    [records.slice(middle), piece.firstSeq + middle],
+  for (const [from, to] of [
+    [0, middle],
+    [middle, records.length],
   ] as const) {
-    const chars = jsons.reduce((n, j) => n + j.length, 0)
-    const half = await compressPiece(
-      cutPiece({ jsons, times: undefined, firstSeq, chars }, [piece.minTime, piece.maxTime]),
-      options,
-    )
+    const half = await compressPiece(cutPart(piece, records, from, to), options)
     const fitted = await fitPiece(half, options)
     pieces.push(...fitted.pieces)
     tooLarge.push(...fitted.tooLarge)

@@ -62,6 +62,14 @@ export const cutPiece = (taken: Taken, timeSpan?: readonly [number, number]): Pi
   }
 }
 
+/** A new piece of `piece`'s records `from` to `to` (read back as `records`), over the piece's time span. */
+export const cutPart = (piece: Piece, records: readonly string[], from: number, to: number): Piece => {
+  const jsons = records.slice(from, to)
+  let chars = 0
+  for (const json of jsons) chars += json.length
+  return cutPiece({ jsons, times: undefined, firstSeq: piece.firstSeq + from, chars }, [piece.minTime, piece.maxTime])
+}
+
 /**
  * Encodes the piece's text once, just before it is compressed. ASCII text (most logs) is copied byte for byte
  * (`latin1`), a fraction of the cost of UTF-8 encoding; any other text is encoded as UTF-8. The JSON is

@@ -13,7 +13,7 @@ import type { DropInfo, DropRecords, DropReporter } from './drops.js'
 import { messageOf } from './errors.js'
 import { memberOverhead } from './gzip-member.js'
 import { compressPiece, fitPiece, type PackOptions } from './packer.js'
-import { cutPiece, type Piece, pieceRecords } from './piece.js'
+import { cutPart, cutPiece, type Piece, pieceRecords } from './piece.js'
 import type { RecordQueue } from './record-queue.js'
 import type { DropReason } from './types.js'
 
@@ -336,14 +336,7 @@ export class Pipeline {
     while (k < records.length - 1 && bytes + piece.lengths[k]! + 1 <= budget) bytes += piece.lengths[k++]! + 1
     if (k === 0) return undefined
     this._refits++
-    const span = [piece.minTime, piece.maxTime] as const
-    const part = (from: number, to: number): Piece => {
-      const jsons = records.slice(from, to)
-      let chars = 0
-      for (const json of jsons) chars += json.length
-      return cutPiece({ jsons, times: undefined, firstSeq: piece.firstSeq + from, chars }, span)
-    }
-    return [part(0, k), part(k, records.length)]
+    return [cutPart(piece, records, 0, k), cutPart(piece, records, k, records.length)]
   }
 
   private _removeJob(index: number): Job {
