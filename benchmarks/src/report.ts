@@ -1,11 +1,8 @@
 /** Renders `RESULTS.md` from the results. */
+import { DEFAULTS } from '@dcr-logs/core'
 import type { BenchResults, MetricRow } from './results.ts'
 import { median } from './stats.ts'
 
-/**
- * Why a target is missed, from profiles of the contenders (`node --cpu-prof` on the child, see README.md).
- * Shown under a target only when this run missed it.
- */
 /**
  * Profile notes that hold whatever the run: what each part of the adapters' app-thread paths costs, measured with
  * `node --cpu-prof` and CPU-time loops over the same records outside this runner (not this run's figures).
@@ -22,6 +19,10 @@ export const NOTES: readonly string[] = [
     'move with core’s serialiser.',
 ]
 
+/**
+ * Why a target is missed, from profiles of the contenders (`node --cpu-prof` on the child, see README.md).
+ * Shown under a target only when this run missed it.
+ */
 export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
   'throughput-2x': (r) => {
     const cpu = find(r, 'CPU time per 1,000 records (all threads)')
@@ -51,11 +52,18 @@ export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
       'well: in a ' +
       'fresh process, this push loop with nothing but `JSON.stringify` per record takes 0.6–0.9 s for the 300,000 ' +
       'records, core’s checks add 0.1–0.2 s, and 2× the SDK leaves 1.05–1.35 s on this machine for all of ' +
-      'core’s main-thread work. Tried in this scenario without a gain beyond its noise: compressing ahead while ' +
-      'sealed bodies wait for a send slot, 4 requests in flight instead of 2; and, without HTTP, a fresh deflate ' +
-      'stream per piece instead of one kept open, encoding each record straight into a buffer instead of joining ' +
-      'then encoding (more garbage-collection work, not less), and reusing the encoded text’s buffers. Where the ' +
-      'receiver does not share the app’s cores (Azure), the ratio was not measured.'
+      'core’s main-thread work. The first pass is the dear one: a second `JSON.stringify` of the same records takes ' +
+      '0.35–0.5 s. Most of the difference is the first pass flattening the strings the app built by concatenation ' +
+      '(V8 keeps them as ropes until then): with those flattened beforehand, the first pass took 0.45–0.58 s. A logger sees each record once, so it always pays the first pass; the SDK pays it in its size ' +
+      'estimate, and its second pass (the chunks’ JSON) is the cheap one. Tried in this scenario without a gain ' +
+      'beyond its noise: compressing ahead while sealed bodies wait for a send slot, 4 requests in flight instead ' +
+      'of 2, 8 pieces compressing at once instead of 4 (2 at once was slower), deflating in a worker thread run at ' +
+      'a lower priority so that it never preempts the app’s thread (slower: V8’s garbage-collection helpers worked ' +
+      'several times more with buffers moved between threads, and the main thread was no faster); and, without ' +
+      'HTTP, a fresh deflate stream per piece instead of one kept open, writing each record straight into the ' +
+      'piece’s buffer instead of joining then encoding (the copy and the first touch of fresh buffers cost what the ' +
+      'join did), and reusing the encoded text’s buffers. Where the receiver does not share the app’s cores ' +
+      '(Azure), the ratio was not measured.'
     )
   },
   'no-drops':
@@ -146,6 +154,40 @@ const emulatorCpuPer1000 = (r: BenchResults): { core: number; sdk: number } => {
     core: per('core-throughput', 'core, default options'),
     sdk: per('sdk-throughput', 'SDK, one upload() of the whole array'),
   }
+}
+
+/** Scenario 8 as a table and a sentence: how core's default `compressionLevel` compares with the others here. */
+const levelChoice = (r: BenchResults): string[] => {
+  const rows = r.metrics.filter((m) => m.scenario.startsWith('8'))
+  const at = (level: number, what: string): number =>
+    rows.find((m) => m.metric === `level ${level}: ${what}`)?.ours.median ?? Number.NaN
+  const levels = [...new Set(rows.map((m) => Number(/^level (\d+):/.exec(m.metric)?.[1])))].filter(Number.isFinite)
+  const chosen = DEFAULTS.compressionLevel
+  const best = Math.max(...levels)
+  if (levels.length < 2 || !levels.includes(chosen) || chosen === best) return []
+  const table = levels.map(
+    (l) =>
+      `| ${l}${l === chosen ? ' (default)' : ''} | ${num(at(l, 'throughput'), 'records/s')} | ` +
+      `${ms(at(l, 'CPU time per 1,000 records'))} | ${num(at(l, 'compression ratio'), '×')}× | ` +
+      `${num(at(l, 'requests'), 'requests')} |`,
+  )
+  const sdkRequests = find(r, 'requests sent')?.baseline?.median ?? Number.NaN
+  const speed = at(chosen, 'throughput') / at(best, 'throughput')
+  const cpu = at(chosen, 'CPU time per 1,000 records') / at(best, 'CPU time per 1,000 records')
+  return [
+    '',
+    '## Default compression level',
+    '',
+    '| `compressionLevel` | records/s | CPU per 1,000 records | compression ratio | requests |',
+    '| --- | --- | --- | --- | --- |',
+    ...table,
+    '',
+    `Core’s default is level ${chosen}. Against level ${best} in this run it delivered ${speed.toFixed(2)}× the ` +
+      `records/s at ${cpu.toFixed(2)}× the CPU per record, for ${num(at(chosen, 'requests'), 'requests')} requests ` +
+      `instead of ${num(at(best, 'requests'), 'requests')} (the SDK sent ${num(sdkRequests, 'requests')} for the same ` +
+      'records). Higher levels save a few requests and pay for them in CPU on the thread pool, which the app’s ' +
+      'thread shares.',
+  ]
 }
 
 const ms = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : '—')
@@ -285,6 +327,7 @@ export const renderMarkdown = (r: BenchResults): string => {
         `serving core, ${ms(emu.sdk)} serving the SDK.`,
     )
   }
+  out.push(...levelChoice(r))
   out.push('', '## Targets', '', '| scenario | target | measured | met |', '| --- | --- | --- | --- |')
   for (const t of r.targets) out.push(`| ${t.scenario} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`)
   const missed = r.targets.filter((t) => !t.met)
