@@ -193,8 +193,9 @@ export const DEFAULTS = Object.freeze({
   truncationMarker: '…[truncated]',
   compression: 'gzip' as 'gzip' | 'none',
   /**
-   * zlib's fastest level: about two thirds of level 6's CPU for about a fifth more bytes (benchmarks/RESULTS.md,
-   * scenario 8). On the app's own cores, CPU is the scarcer resource.
+   * zlib's fastest level: the least CPU per record and the most records/s of levels 1, 3 and 6, for about a fifth
+   * more bytes than level 6 (benchmarks/RESULTS.md, "Default compression level"). On the app's own cores, CPU is the
+   * scarcer resource.
    */
   compressionLevel: 1,
   requestTimeoutMs: 30_000,
