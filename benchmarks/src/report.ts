@@ -54,8 +54,9 @@ export const REASONS: Record<string, string | ((r: BenchResults) => string)> = {
       'records, core’s checks add 0.1–0.2 s, and 2× the SDK leaves 1.05–1.35 s on this machine for all of ' +
       'core’s main-thread work. The first pass is the dear one: a second `JSON.stringify` of the same records takes ' +
       '0.35–0.5 s. Most of the difference is the first pass flattening the strings the app built by concatenation ' +
-      '(V8 keeps them as ropes until then): with those flattened beforehand, the first pass took 0.45–0.58 s. A logger sees each record once, so it always pays the first pass; the SDK pays it in its size ' +
-      'estimate, and its second pass (the chunks’ JSON) is the cheap one. Tried in this scenario without a gain ' +
+      '(V8 keeps them as ropes until then): with those flattened beforehand, the first pass took 0.45–0.58 s. ' +
+      'A logger sees each record once, so it always pays the first pass; the SDK pays it in its size estimate, ' +
+      'and its second pass (the chunks’ JSON) is the cheap one. Tried in this scenario without a gain ' +
       'beyond its noise: compressing ahead while sealed bodies wait for a send slot, 4 requests in flight instead ' +
       'of 2, 8 pieces compressing at once instead of 4 (2 at once was slower), deflating in a worker thread run at ' +
       'a lower priority so that it never preempts the app’s thread (slower: V8’s garbage-collection helpers worked ' +
@@ -163,8 +164,8 @@ const levelChoice = (r: BenchResults): string[] => {
     rows.find((m) => m.metric === `level ${level}: ${what}`)?.ours.median ?? Number.NaN
   const levels = [...new Set(rows.map((m) => Number(/^level (\d+):/.exec(m.metric)?.[1])))].filter(Number.isFinite)
   const chosen = DEFAULTS.compressionLevel
-  const best = Math.max(...levels)
-  if (levels.length < 2 || !levels.includes(chosen) || chosen === best) return []
+  const highest = Math.max(...levels)
+  if (levels.length < 2 || !levels.includes(chosen) || chosen === highest) return []
   const table = levels.map(
     (l) =>
       `| ${l}${l === chosen ? ' (default)' : ''} | ${num(at(l, 'throughput'), 'records/s')} | ` +
@@ -172,8 +173,8 @@ const levelChoice = (r: BenchResults): string[] => {
       `${num(at(l, 'requests'), 'requests')} |`,
   )
   const sdkRequests = find(r, 'requests sent')?.baseline?.median ?? Number.NaN
-  const speed = at(chosen, 'throughput') / at(best, 'throughput')
-  const cpu = at(chosen, 'CPU time per 1,000 records') / at(best, 'CPU time per 1,000 records')
+  const speed = at(chosen, 'throughput') / at(highest, 'throughput')
+  const cpu = at(chosen, 'CPU time per 1,000 records') / at(highest, 'CPU time per 1,000 records')
   return [
     '',
     '## Default compression level',
@@ -182,9 +183,9 @@ const levelChoice = (r: BenchResults): string[] => {
     '| --- | --- | --- | --- | --- |',
     ...table,
     '',
-    `Core’s default is level ${chosen}. Against level ${best} in this run it delivered ${speed.toFixed(2)}× the ` +
+    `Core’s default is level ${chosen}. Against level ${highest} in this run it delivered ${speed.toFixed(2)}× the ` +
       `records/s at ${cpu.toFixed(2)}× the CPU per record, for ${num(at(chosen, 'requests'), 'requests')} requests ` +
-      `instead of ${num(at(best, 'requests'), 'requests')} (the SDK sent ${num(sdkRequests, 'requests')} for the same ` +
+      `instead of ${num(at(highest, 'requests'), 'requests')} (the SDK sent ${num(sdkRequests, 'requests')} for the same ` +
       'records). Higher levels save a few requests and pay for them in CPU on the thread pool, which the app’s ' +
       'thread shares.',
   ]
